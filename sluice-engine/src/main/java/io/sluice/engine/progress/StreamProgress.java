@@ -1,0 +1,102 @@
+package io.sluice.engine.progress;
+
+import io.sluice.spi.StreamId;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Live counters of one stream's sync, written by its reader and writer threads and read by the reporter.
+ * Rows count as "read" when a reader hands them over and as "committed" when the destination made them durable.
+ */
+public final class StreamProgress {
+  /** Where a stream is in its sync. */
+  public enum Phase { WAITING, PLANNING, LOADING, PUBLISHING, DONE, FAILED }
+
+  private final StreamId stream;
+  private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+  private final AtomicLong rowsRead = new AtomicLong();
+  private final AtomicLong rowsCommitted = new AtomicLong();
+  private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicInteger chunksDone = new AtomicInteger();
+  private final AtomicInteger chunksTotal = new AtomicInteger();
+  private final AtomicLong estimatedRows = new AtomicLong(-1);
+  private final AtomicLong startedNanos = new AtomicLong();
+  private final AtomicLong finishedNanos = new AtomicLong();
+
+  public StreamProgress(StreamId stream) {
+    this.stream = stream;
+  }
+
+  public StreamId stream() {
+    return stream;
+  }
+
+  public Phase phase() {
+    return phase.get();
+  }
+
+  public void phase(Phase next) {
+    if (next == Phase.PLANNING && startedNanos.get() == 0) {
+      startedNanos.set(System.nanoTime());
+    }
+    if ((next == Phase.DONE || next == Phase.FAILED) && finishedNanos.get() == 0) {
+      finishedNanos.set(System.nanoTime());
+    }
+    phase.set(next);
+  }
+
+  /** Called when a load starts or resumes: {@code alreadyDone} chunks and rows were committed by an earlier run. */
+  public void plan(int totalChunks, int alreadyDone, long rowsAlreadyCommitted, long estimatedTotalRows) {
+    chunksTotal.set(totalChunks);
+    chunksDone.set(alreadyDone);
+    rowsCommitted.set(rowsAlreadyCommitted);
+    estimatedRows.set(estimatedTotalRows);
+  }
+
+  public void rowsRead(long rows, long bytes) {
+    rowsRead.addAndGet(rows);
+    bytesRead.addAndGet(bytes);
+  }
+
+  public void chunkCommitted(long rows) {
+    chunksDone.incrementAndGet();
+    rowsCommitted.addAndGet(rows);
+  }
+
+  /** Rows read by this run (excludes rows committed by an earlier, interrupted run). */
+  public long rowsRead() {
+    return rowsRead.get();
+  }
+
+  public long bytesRead() {
+    return bytesRead.get();
+  }
+
+  /** Rows durable in the destination for the current load, including those of an earlier run. */
+  public long rowsCommitted() {
+    return rowsCommitted.get();
+  }
+
+  public int chunksDone() {
+    return chunksDone.get();
+  }
+
+  public int chunksTotal() {
+    return chunksTotal.get();
+  }
+
+  public long estimatedRows() {
+    return estimatedRows.get();
+  }
+
+  /** Seconds since planning started (until the stream finished), 0 before it started. */
+  public double elapsedSeconds() {
+    long start = startedNanos.get();
+    if (start == 0) {
+      return 0;
+    }
+    long end = finishedNanos.get() == 0 ? System.nanoTime() : finishedNanos.get();
+    return (end - start) / 1e9;
+  }
+}

@@ -1,0 +1,104 @@
+package io.sluice.engine.sync;
+
+import io.sluice.engine.progress.StreamProgress;
+import io.sluice.engine.state.StateStore;
+import io.sluice.spi.Destination;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
+import io.sluice.spi.Source;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a sync: every configured stream, at most {@link SyncOptions#maxConcurrentStreams()} at once. A failed
+ * stream does not stop the others; the report says which failed and why.
+ */
+public final class SyncRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncRunner.class);
+
+  private final Source source;
+  private final Destination destination;
+  private final StateStore state;
+  private final SyncOptions options;
+  private final Clock clock;
+  private final Map<StreamSpec, StreamProgress> progress = new LinkedHashMap<>();
+
+  public SyncRunner(Source source, Destination destination, List<StreamSpec> streams, StateStore state,
+      SyncOptions options, Clock clock) {
+    this.source = source;
+    this.destination = destination;
+    this.state = state;
+    this.options = options;
+    this.clock = clock;
+    for (StreamSpec stream : streams) {
+      progress.put(stream, new StreamProgress(stream.source()));
+    }
+  }
+
+  /** Live progress of every stream, for the reporter; stable from construction on. */
+  public List<StreamProgress> progress() {
+    return List.copyOf(progress.values());
+  }
+
+  /** Syncs every stream and reports how each ended. Throws only when interrupted. */
+  public SyncReport run() throws InterruptedException {
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService streams = Executors.newFixedThreadPool(options.maxConcurrentStreams(), runnable -> {
+      Thread thread = new Thread(runnable, "sluice-stream-" + threadNumber.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    List<Future<StreamResult>> futures = new ArrayList<>();
+    try {
+      for (Map.Entry<StreamSpec, StreamProgress> entry : progress.entrySet()) {
+        futures.add(streams.submit(() -> syncStream(entry.getKey(), entry.getValue())));
+      }
+      List<StreamResult> results = new ArrayList<>();
+      for (Future<StreamResult> future : futures) {
+        try {
+          results.add(future.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("syncStream reports failures in its result", e.getCause());
+        }
+      }
+      return new SyncReport(results);
+    } catch (InterruptedException e) {
+      streams.shutdownNow();
+      throw e;
+    } finally {
+      streams.shutdownNow();
+    }
+  }
+
+  private StreamResult syncStream(StreamSpec spec, StreamProgress streamProgress) throws InterruptedException {
+    try {
+      if (spec.syncMode() != SyncMode.FULL_REFRESH) {
+        throw new SluiceException(ErrorKind.CONFIG, "Cannot sync " + spec.source() + " in mode "
+            + spec.syncMode().jsonName() + ": this version of Sluice syncs full_refresh only");
+      }
+      return new FullRefreshLoad(source, destination, spec, state, streamProgress, options, clock).run();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Throwable failure) {
+      streamProgress.phase(StreamProgress.Phase.FAILED);
+      LOG.error("{}: sync failed: {}", spec.source(), failure.getMessage());
+      LOG.debug("{}: failure detail", spec.source(), failure);
+      return new StreamResult(spec.source(), spec.destination(), streamProgress.rowsCommitted(),
+          streamProgress.rowsRead(), streamProgress.chunksTotal(), streamProgress.elapsedSeconds(),
+          Optional.of(failure));
+    }
+  }
+}
