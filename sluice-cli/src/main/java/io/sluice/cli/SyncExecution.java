@@ -1,0 +1,61 @@
+package io.sluice.cli;
+
+import io.sluice.engine.config.JsonFiles;
+import io.sluice.engine.progress.ProgressReporter;
+import io.sluice.engine.state.StateStore;
+import io.sluice.engine.streams.StreamsFile;
+import io.sluice.engine.sync.StreamResult;
+import io.sluice.engine.sync.SyncOptions;
+import io.sluice.engine.sync.SyncReport;
+import io.sluice.engine.sync.SyncRunner;
+import io.sluice.spi.Destination;
+import io.sluice.spi.Source;
+import io.sluice.spi.StreamSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One sync from files, shared by {@code sync} and {@code demo}: everything is validated (state, source,
+ * destination, streams against the live source) before the first row moves, so a bad input changes nothing.
+ */
+final class SyncExecution {
+  private final Environment environment;
+
+  SyncExecution(Environment environment) {
+    this.environment = environment;
+  }
+
+  SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options)
+      throws InterruptedException {
+    StateStore state = StateStore.open(stateFile);
+    try (Source source = environment.openSource(sourceFile);
+        Destination destination = environment.openDestination(destinationFile)) {
+      List<StreamSpec> streams =
+          StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
+      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC());
+      SyncReport report;
+      try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
+          environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start()) {
+        report = runner.run();
+      }
+      printSummary(report);
+      return report;
+    }
+  }
+
+  private void printSummary(SyncReport report) {
+    long failed = report.streams().stream().filter(r -> !r.succeeded()).count();
+    environment.out().printf(Locale.ROOT, "Sync %s: %d stream(s) ok, %d failed%n",
+        failed == 0 ? "finished" : "FAILED", report.streams().size() - failed, failed);
+    for (StreamResult result : report.streams()) {
+      double rate = result.seconds() > 0 ? result.rowsReadThisRun() / result.seconds() : 0;
+      String status = result.failure().map(f -> "FAILED: " + environment.secrets().redact(Main.describe(f)))
+          .orElse("ok");
+      environment.out().printf(Locale.ROOT, "  %-30s -> %-30s %,12d rows  %4d chunks  %8s  %,10.0f rows/s  %s%n",
+          result.stream(), result.destination(), result.rows(), result.chunks(),
+          ProgressReporter.duration(result.seconds()), rate, status);
+    }
+  }
+}
