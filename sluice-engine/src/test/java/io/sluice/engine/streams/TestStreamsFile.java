@@ -1,0 +1,104 @@
+package io.sluice.engine.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.engine.config.JsonFiles;
+import io.sluice.spi.Catalog;
+import io.sluice.spi.Column;
+import io.sluice.spi.ConfigException;
+import io.sluice.spi.DataType;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamId;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TestStreamsFile {
+  private static final Catalog CATALOG = new Catalog(List.of(
+      new StreamDescriptor(StreamId.of("public", "orders"), List.of(
+          new Column("id", DataType.LONG, false, "bigint"),
+          new Column("total", DataType.decimal(12, 2), true, "numeric(12,2)"),
+          new Column("Created At", DataType.TIMESTAMP_TZ, true, "timestamp with time zone")),
+          List.of("id"), Set.of(SyncMode.FULL_REFRESH), List.of()),
+      new StreamDescriptor(StreamId.of("public", "events"), List.of(
+          new Column("kind", DataType.STRING, true, "text")), List.of(), Set.of(SyncMode.FULL_REFRESH), List.of())));
+
+  private static ObjectNode discovered() {
+    return (ObjectNode) JsonFiles.parseObject(JsonFiles.toText(StreamsFile.render(CATALOG)), "streams.json");
+  }
+
+  @Test
+  void discoverOutputUnchangedSyncsEveryStreamWithAllColumns() {
+    List<StreamSpec> specs = StreamsFile.resolve(discovered(), "streams.json", CATALOG);
+    assertThat(specs).hasSize(2);
+    StreamSpec orders = specs.get(0);
+    assertThat(orders.source()).isEqualTo(StreamId.of("public", "orders"));
+    assertThat(orders.destination()).isEqualTo(orders.source());
+    assertThat(orders.columns()).isEqualTo(CATALOG.streams().get(0).columns());
+    assertThat(orders.primaryKey()).containsExactly("id");
+    assertThat(orders.syncMode()).isEqualTo(SyncMode.FULL_REFRESH);
+  }
+
+  @Test
+  void userEditsAreHonoured() {
+    ObjectNode root = discovered();
+    ObjectNode orders = (ObjectNode) root.get("streams").get(0);
+    ArrayNode columns = orders.putArray("columns");
+    columns.add("id").add("Created At");
+    orders.putArray("partitioning").add("day(Created At)");
+    orders.putObject("destination").put("namespace", "lake").put("name", "orders_v2");
+    ((ObjectNode) root.get("streams").get(1)).put("selected", false);
+    List<StreamSpec> specs = StreamsFile.resolve(root, "streams.json", CATALOG);
+    assertThat(specs).hasSize(1);
+    assertThat(specs.get(0).columns()).extracting(Column::name).containsExactly("id", "Created At");
+    assertThat(specs.get(0).destination()).isEqualTo(StreamId.of("lake", "orders_v2"));
+    assertThat(specs.get(0).partitioning()).containsExactly("day(Created At)");
+  }
+
+  @Test
+  void aTableThatNoLongerExistsIsNamed() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(1)).put("name", "evnts");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streams.json: streams[1] names table public.evnts, which does not exist")
+        .hasMessageContaining("did you mean 'public.events'?");
+  }
+
+  @Test
+  void unknownKeysColumnsAndModesAreNamed() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(0)).put("sync_mod", "cdc");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessageContaining("key 'streams[0].sync_mod' is unknown (did you mean 'sync_mode'?)");
+
+    ObjectNode modes = discovered();
+    ((ObjectNode) modes.get("streams").get(0)).put("sync_mode", "cdc");
+    assertThatThrownBy(() -> StreamsFile.resolve(modes, "streams.json", CATALOG))
+        .hasMessageContaining("'cdc', which public.orders does not support; expected one of full_refresh");
+
+    ObjectNode columns = discovered();
+    ((ObjectNode) columns.get("streams").get(0)).putArray("columns").add("id").add("totl");
+    assertThatThrownBy(() -> StreamsFile.resolve(columns, "streams.json", CATALOG))
+        .hasMessageContaining("streams[0].columns[1] names column 'totl', which public.orders does not have "
+            + "(did you mean 'total'?)");
+
+    ObjectNode key = discovered();
+    ((ObjectNode) key.get("streams").get(0)).putArray("columns").add("total");
+    assertThatThrownBy(() -> StreamsFile.resolve(key, "streams.json", CATALOG))
+        .hasMessageContaining("names column 'id', which is not among the stream's selected columns");
+  }
+
+  @Test
+  void nothingSelectedIsAnError() {
+    ObjectNode root = discovered();
+    root.get("streams").forEach(s -> ((ObjectNode) s).put("selected", false));
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessageContaining("no stream is selected");
+  }
+}
