@@ -36,7 +36,6 @@ public final class PostgresServer implements AutoCloseable {
           .setServerConfig("fsync", "off")
           .setServerConfig("synchronous_commit", "off")
           .setServerConfig("full_page_writes", "off")
-          .setLocaleConfig("locale", "en_US.UTF-8")
           .start();
       PostgresServer server = new PostgresServer(postgres);
       server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
