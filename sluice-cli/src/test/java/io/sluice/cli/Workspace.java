@@ -1,0 +1,44 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.engine.config.JsonFiles;
+import io.sluice.testkit.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A directory holding one sync's files: source, destination, streams and state, plus the warehouse. */
+record Workspace(Path directory, Path source, Path destination, Path streams, Path state, Path warehouse) {
+
+  static Workspace create(Path directory, PostgresServer server, String schema, int chunkRows) throws IOException {
+    Path warehouse = directory.resolve("warehouse");
+    ObjectNode source = JsonNodeFactory.instance.objectNode()
+        .put("type", "postgres").put("host", server.host()).put("port", server.port())
+        .put("database", PostgresServer.DATABASE).put("username", PostgresServer.USER)
+        .put("password", "${TEST_PG_PASSWORD}").put("max_threads", 2).put("chunk_size_rows", chunkRows)
+        .put("ssl_mode", "disable");
+    source.putArray("schemas").add(schema);
+    ObjectNode destination = JsonNodeFactory.instance.objectNode()
+        .put("type", "iceberg").put("warehouse", warehouse.toString());
+    Path sourceFile = Files.writeString(directory.resolve("source.json"), JsonFiles.toText(source));
+    Path destinationFile = Files.writeString(directory.resolve("destination.json"), JsonFiles.toText(destination));
+    return new Workspace(directory, sourceFile, destinationFile, directory.resolve("streams.json"),
+        directory.resolve("state.json"), warehouse);
+  }
+
+  static final java.util.Map<String, String> ENVIRONMENT = java.util.Map.of("TEST_PG_PASSWORD", PostgresServer.PASSWORD);
+
+  CliRun discover() {
+    return CliRun.of(ENVIRONMENT, "discover", "--source", source.toString(), "--output", streams.toString());
+  }
+
+  String[] syncArguments() {
+    return new String[] {"sync", "--source", source.toString(), "--destination", destination.toString(),
+        "--streams", streams.toString(), "--state", state.toString()};
+  }
+
+  CliRun sync() {
+    return CliRun.of(ENVIRONMENT, syncArguments());
+  }
+}
