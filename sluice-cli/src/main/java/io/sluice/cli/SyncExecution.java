@@ -9,6 +9,8 @@ import io.sluice.engine.sync.SyncOptions;
 import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
 import io.sluice.spi.Source;
 import io.sluice.spi.StreamSpec;
 import java.nio.file.Path;
@@ -37,8 +39,12 @@ final class SyncExecution {
       SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC());
       SyncReport report;
       try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
-          environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start()) {
+          environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
+          InterruptOnSignal signal = InterruptOnSignal.install()) {
         report = runner.run();
+      } catch (InterruptedException e) {
+        throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "
+            + "committed chunk is kept, and running the same sync again resumes from there", e);
       }
       printSummary(report);
       return report;

@@ -16,9 +16,9 @@ class DemoIT {
     CliRun run = CliRun.of("demo", "--rows", "20000", "--warehouse", warehouse.toString());
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.out()).contains("Sync finished: 3 stream(s) ok, 0 failed");
-    assertThat(run.out()).containsPattern("demo\\.trips\\s+source\\s+20,000\\s+iceberg\\s+20,000\\s+equal");
-    assertThat(run.out()).containsPattern("demo\\.customers\\s+source\\s+10,000\\s+iceberg\\s+10,000\\s+equal");
-    assertThat(run.out()).containsPattern("demo\\.events\\s+source\\s+50,000\\s+iceberg\\s+50,000\\s+equal");
+    assertThat(run.out()).containsPattern("demo\\.trips\\s+source\\s+20,000\\s+committed\\s+20,000\\s+equal");
+    assertThat(run.out()).containsPattern("demo\\.customers\\s+source\\s+10,000\\s+committed\\s+10,000\\s+equal");
+    assertThat(run.out()).containsPattern("demo\\.events\\s+source\\s+50,000\\s+committed\\s+50,000\\s+equal");
     try (IcebergReadBack iceberg = new IcebergReadBack(warehouse)) {
       assertThat(iceberg.rows("demo", "trips")).hasSize(20_000);
       assertThat(iceberg.rows("demo", "events")).hasSize(50_000);

@@ -77,13 +77,13 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("Syncing into the Iceberg warehouse " + root + " ...");
       SyncReport report = DemoSupport.sync(environment, source, destination, streams, state, SyncOptions.DEFAULTS);
       out.println();
-      out.println("Source rows vs rows now in Iceberg:");
+      out.println("Rows in the source vs rows committed to Iceberg by this sync:");
       boolean allEqual = true;
       for (StreamResult result : report.streams()) {
         long sourceRows = count(server, result.stream().namespace(), result.stream().name());
         boolean equal = result.succeeded() && sourceRows == result.rows();
         allEqual &= equal;
-        out.printf(Locale.ROOT, "  %-16s source %,12d   iceberg %,12d   %s%n", result.stream(), sourceRows,
+        out.printf(Locale.ROOT, "  %-16s source %,12d   committed %,12d   %s%n", result.stream(), sourceRows,
             result.rows(), equal ? "equal" : "DIFFERENT");
       }
       out.println();
