@@ -12,7 +12,7 @@ import io.sluice.spi.Destination;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.Source;
-import io.sluice.spi.StreamSpec;
+import io.sluice.engine.streams.ConfiguredStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -34,7 +34,7 @@ final class SyncExecution {
     StateStore state = StateStore.open(stateFile);
     try (Source source = environment.openSource(sourceFile);
         Destination destination = environment.openDestination(destinationFile)) {
-      List<StreamSpec> streams =
+      List<ConfiguredStream> streams =
           StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
       SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC());
       SyncReport report;

@@ -23,6 +23,13 @@ public interface Source extends AutoCloseable {
   /** Opens a reader for one split of {@link #planSnapshot}. Called concurrently, up to {@link #maxConcurrentReads()}. */
   SnapshotReader openSnapshot(StreamSpec stream, Split split);
 
+  /**
+   * The cursor-read capability, for {@link SyncMode#INCREMENTAL}; empty when this source cannot offer it.
+   */
+  default java.util.Optional<IncrementalSource> incremental() {
+    return java.util.Optional.empty();
+  }
+
   /** How many splits of one stream may be read at once (the {@code max_threads} option). */
   int maxConcurrentReads();
 

@@ -43,6 +43,13 @@ final class StateCodec {
           s.put("estimated_rows", split.estimatedRows());
         }
       });
+      stream.incremental().ifPresent(progress -> {
+        ObjectNode i = node.putObject("incremental");
+        i.put("cursor_field", progress.cursorField());
+        progress.position().ifPresent(position -> i.set("position", position));
+        progress.lastPollAt().ifPresent(at -> i.put("last_poll_at", at.toString()));
+        i.put("rows_last_run", progress.rowsLastRun());
+      });
       stream.lastCompletedLoad().ifPresent(done -> {
         ObjectNode c = node.putObject("last_completed_load");
         c.put("id", done.loadId());
@@ -82,7 +89,21 @@ final class StateCodec {
         completed = Optional.of(new CompletedLoad(text(c, "id", at + ".last_completed_load", origin),
             instant(c, "finished_at", at + ".last_completed_load", origin), c.path("rows").asLong()));
       }
-      result.put(entry.getKey(), new StreamState(load, completed));
+      Optional<IncrementalProgress> incremental = Optional.empty();
+      if (node.hasNonNull("incremental")) {
+        JsonNode i = node.get("incremental");
+        String incrementalAt = at + ".incremental";
+        JsonNode position = i.get("position");
+        if (position != null && !position.isObject()) {
+          throw invalid(origin, incrementalAt + ".position", "is not an object {\"cursor\": ..., \"key\": [...]}");
+        }
+        incremental = Optional.of(new IncrementalProgress(Optional.ofNullable(position),
+            text(i, "cursor_field", incrementalAt, origin),
+            i.hasNonNull("last_poll_at") ? Optional.of(instant(i, "last_poll_at", incrementalAt, origin))
+                : Optional.empty(),
+            i.path("rows_last_run").asLong()));
+      }
+      result.put(entry.getKey(), new StreamState(load, completed, incremental));
     }
     return new SyncState(result);
   }

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  */
 public final class StreamsFile {
   private static final List<String> STREAM_KEYS = List.of("namespace", "name", "selected", "sync_mode",
-      "supported_sync_modes", "primary_key", "columns", "partitioning", "cursor_field", "destination", "notes");
+      "supported_sync_modes", "primary_key", "columns", "partitioning", "cursor_field", "page_size", "lookback_seconds",
+      "destination", "notes");
   private static final List<String> COLUMN_KEYS = List.of("name", "type", "source_type", "nullable");
   private static final List<String> DESTINATION_KEYS = List.of("namespace", "name");
 
@@ -91,14 +92,14 @@ public final class StreamsFile {
    * @param origin the file name, for messages
    * @throws ConfigException naming the file, the stream's position and key, and what was expected
    */
-  public static List<StreamSpec> resolve(JsonNode root, String origin, Catalog live) {
+  public static List<ConfiguredStream> resolve(JsonNode root, String origin, Catalog live) {
     requireKeys(root, List.of("streams"), "", origin);
     JsonNode streams = root.get("streams");
     if (streams == null || !streams.isArray()) {
       throw new ConfigException("streams", "Invalid " + origin + ": key 'streams' is "
           + (streams == null ? "missing" : "not an array") + ", expected an array of streams (the output of discover)");
     }
-    List<StreamSpec> result = new ArrayList<>();
+    List<ConfiguredStream> result = new ArrayList<>();
     Set<StreamId> seenSources = new HashSet<>();
     Set<String> seenDestinations = new HashSet<>();
     for (int i = 0; i < streams.size(); i++) {
@@ -116,7 +117,8 @@ public final class StreamsFile {
       if (selected != null && !selected.asBoolean()) {
         continue;
       }
-      StreamSpec spec = resolveStream(entry, at, origin, live);
+      ConfiguredStream configured = resolveStream(entry, at, origin, live);
+      StreamSpec spec = configured.spec();
       if (!seenSources.add(spec.source())) {
         throw new ConfigException(at, "Invalid " + origin + ": " + at + " names " + spec.source()
             + " a second time, expected each stream once");
@@ -126,7 +128,7 @@ public final class StreamsFile {
         throw new ConfigException(at + ".destination", "Invalid " + origin + ": " + at + " writes to "
             + spec.destination() + ", which another stream already writes to; expected distinct destination tables");
       }
-      result.add(spec);
+      result.add(configured);
     }
     if (result.isEmpty()) {
       throw new ConfigException("streams", "Invalid " + origin + ": no stream is selected, expected at least one "
@@ -135,7 +137,7 @@ public final class StreamsFile {
     return result;
   }
 
-  private static StreamSpec resolveStream(JsonNode entry, String at, String origin, Catalog live) {
+  private static ConfiguredStream resolveStream(JsonNode entry, String at, String origin, Catalog live) {
     String namespace = text(entry, "namespace", at, origin, true);
     String name = text(entry, "name", at, origin, true);
     StreamId id = StreamId.of(namespace, name);
@@ -184,7 +186,56 @@ public final class StreamsFile {
       destination = StreamId.of(destinationNamespace == null ? namespace : destinationNamespace,
           destinationName == null ? name : destinationName);
     }
-    return new StreamSpec(id, destination, mode, columns, primaryKey, partitioning, Optional.ofNullable(cursor));
+    StreamSpec spec =
+        new StreamSpec(id, destination, mode, columns, primaryKey, partitioning, Optional.ofNullable(cursor));
+    int pageSize = (int) integer(entry, "page_size", at, origin, ConfiguredStream.DEFAULT_PAGE_SIZE, 1, 1_000_000);
+    long lookback = integer(entry, "lookback_seconds", at, origin, 0, 0, 366L * 24 * 3600);
+    if (mode == SyncMode.INCREMENTAL) {
+      checkIncremental(spec, lookback, at, origin);
+    }
+    return new ConfiguredStream(spec, pageSize, lookback);
+  }
+
+  private static void checkIncremental(StreamSpec spec, long lookback, String at, String origin) {
+    if (spec.cursorField().isEmpty()) {
+      throw new ConfigException(at + ".cursor_field", "Invalid " + origin + ": " + at + " (" + spec.source()
+          + ") syncs incrementally but has no 'cursor_field', expected the column that advances on every change, "
+          + "e.g. \"cursor_field\": \"updated_at\"");
+    }
+    if (spec.primaryKey().isEmpty()) {
+      throw new ConfigException(at + ".primary_key", "Invalid " + origin + ": " + at + " (" + spec.source()
+          + ") syncs incrementally but has no primary key, expected 'primary_key' naming the columns that identify "
+          + "a row (incremental rows are upserted by key)");
+    }
+    Column cursor = spec.columns().get(spec.columnIndex(spec.cursorField().get()));
+    if (!io.sluice.engine.state.CursorCodec.usableAsCursor(cursor.type())) {
+      throw new ConfigException(at + ".cursor_field", "Invalid " + origin + ": key '" + at + ".cursor_field' names "
+          + "column '" + cursor.name() + "' of type " + cursor.type() + ", expected a timestamp, timestamp_tz, "
+          + "date, integer, decimal or string column");
+    }
+    boolean temporal = switch (cursor.type().kind()) {
+      case TIMESTAMP, TIMESTAMP_TZ, DATE -> true;
+      default -> false;
+    };
+    if (lookback > 0 && !temporal) {
+      throw new ConfigException(at + ".lookback_seconds", "Invalid " + origin + ": key '" + at
+          + ".lookback_seconds' is " + lookback + " but cursor '" + cursor.name() + "' is " + cursor.type()
+          + ", expected a look-back only with a timestamp or date cursor");
+    }
+  }
+
+  private static long integer(JsonNode node, String field, String at, String origin, long defaultValue, long min,
+      long max) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return defaultValue;
+    }
+    String key = at + "." + field;
+    if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+      throw new ConfigException(key, "Invalid " + origin + ": key '" + key + "' is " + value + ", expected an integer "
+          + "in " + min + ".." + max);
+    }
+    return value.asLong();
   }
 
   private static List<Column> selectColumns(JsonNode node, StreamDescriptor descriptor, String at, String origin) {

@@ -2,12 +2,12 @@ package io.sluice.engine.sync;
 
 import io.sluice.engine.progress.StreamProgress;
 import io.sluice.engine.state.StateStore;
+import io.sluice.engine.streams.ConfiguredStream;
 import io.sluice.spi.Destination;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.Source;
 import io.sluice.spi.StreamSpec;
-import io.sluice.spi.SyncMode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,17 +34,17 @@ public final class SyncRunner {
   private final StateStore state;
   private final SyncOptions options;
   private final Clock clock;
-  private final Map<StreamSpec, StreamProgress> progress = new LinkedHashMap<>();
+  private final Map<ConfiguredStream, StreamProgress> progress = new LinkedHashMap<>();
 
-  public SyncRunner(Source source, Destination destination, List<StreamSpec> streams, StateStore state,
+  public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
       SyncOptions options, Clock clock) {
     this.source = source;
     this.destination = destination;
     this.state = state;
     this.options = options;
     this.clock = clock;
-    for (StreamSpec stream : streams) {
-      progress.put(stream, new StreamProgress(stream.source()));
+    for (ConfiguredStream stream : streams) {
+      progress.put(stream, new StreamProgress(stream.spec().source()));
     }
   }
 
@@ -63,7 +63,7 @@ public final class SyncRunner {
     });
     List<Future<StreamResult>> futures = new ArrayList<>();
     try {
-      for (Map.Entry<StreamSpec, StreamProgress> entry : progress.entrySet()) {
+      for (Map.Entry<ConfiguredStream, StreamProgress> entry : progress.entrySet()) {
         futures.add(streams.submit(() -> syncStream(entry.getKey(), entry.getValue())));
       }
       List<StreamResult> results = new ArrayList<>();
@@ -83,13 +83,17 @@ public final class SyncRunner {
     }
   }
 
-  private StreamResult syncStream(StreamSpec spec, StreamProgress streamProgress) throws InterruptedException {
+  private StreamResult syncStream(ConfiguredStream configured, StreamProgress streamProgress)
+      throws InterruptedException {
+    StreamSpec spec = configured.spec();
     try {
-      if (spec.syncMode() != SyncMode.FULL_REFRESH) {
-        throw new SluiceException(ErrorKind.CONFIG, "Cannot sync " + spec.source() + " in mode "
-            + spec.syncMode().jsonName() + ": this version of Sluice syncs full_refresh only");
-      }
-      return new FullRefreshLoad(source, destination, spec, state, streamProgress, options, clock).run();
+      return switch (spec.syncMode()) {
+        case FULL_REFRESH -> new FullRefreshLoad(source, destination, spec, state, streamProgress, options, clock).run();
+        case INCREMENTAL -> new IncrementalLoad(source, destination, configured, state, streamProgress, clock).run();
+        case CDC, CDC_ONLY -> throw new SluiceException(ErrorKind.CONFIG, "Cannot sync " + spec.source()
+            + " in mode " + spec.syncMode().jsonName() + ": this version of Sluice syncs full_refresh and "
+            + "incremental only");
+      };
     } catch (InterruptedException e) {
       throw e;
     } catch (Throwable failure) {

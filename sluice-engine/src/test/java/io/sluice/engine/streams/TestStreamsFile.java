@@ -34,7 +34,8 @@ class TestStreamsFile {
 
   @Test
   void discoverOutputUnchangedSyncsEveryStreamWithAllColumns() {
-    List<StreamSpec> specs = StreamsFile.resolve(discovered(), "streams.json", CATALOG);
+    List<StreamSpec> specs = StreamsFile.resolve(discovered(), "streams.json", CATALOG).stream()
+        .map(ConfiguredStream::spec).toList();
     assertThat(specs).hasSize(2);
     StreamSpec orders = specs.get(0);
     assertThat(orders.source()).isEqualTo(StreamId.of("public", "orders"));
@@ -53,7 +54,8 @@ class TestStreamsFile {
     orders.putArray("partitioning").add("day(Created At)");
     orders.putObject("destination").put("namespace", "lake").put("name", "orders_v2");
     ((ObjectNode) root.get("streams").get(1)).put("selected", false);
-    List<StreamSpec> specs = StreamsFile.resolve(root, "streams.json", CATALOG);
+    List<StreamSpec> specs = StreamsFile.resolve(root, "streams.json", CATALOG).stream()
+        .map(ConfiguredStream::spec).toList();
     assertThat(specs).hasSize(1);
     assertThat(specs.get(0).columns()).extracting(Column::name).containsExactly("id", "Created At");
     assertThat(specs.get(0).destination()).isEqualTo(StreamId.of("lake", "orders_v2"));

@@ -33,8 +33,15 @@ final class FakeDestination implements Destination {
     return new CheckResult(List.of());
   }
 
+  /** The UPSERT table: rows by key (column 0). */
+  final java.util.TreeMap<Long, Object[]> upserted = new java.util.TreeMap<>();
+  String upsertCheckpoint;
+
   @Override
   public StreamWriter openStream(WriteRequest request) {
+    if (request.mode() == WriteMode.UPSERT) {
+      return upsertWriter();
+    }
     if (request.mode() != WriteMode.REPLACE) {
       throw new UnsupportedOperationException(request.mode().name());
     }
@@ -79,6 +86,49 @@ final class FakeDestination implements Destination {
           stagedCheckpoint.remove(loadId);
         }
       }
+
+      @Override
+      public void abort() {
+        pending.clear();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private StreamWriter upsertWriter() {
+    return new StreamWriter() {
+      private final List<Object[]> pending = new ArrayList<>();
+
+      @Override
+      public Optional<String> committedCheckpoint() {
+        synchronized (FakeDestination.this) {
+          return Optional.ofNullable(upsertCheckpoint);
+        }
+      }
+
+      @Override
+      public void write(ChangeEvent event) {
+        pending.add(event.values());
+      }
+
+      @Override
+      public CommitResult commit(String checkpoint) {
+        synchronized (FakeDestination.this) {
+          pending.forEach(row -> upserted.put((Long) row[0], row));
+          upsertCheckpoint = checkpoint;
+          long records = pending.size();
+          pending.clear();
+          if (commits.incrementAndGet() == crashAfterCommit) {
+            throw new SluiceException(ErrorKind.INTERNAL, "simulated crash after commit " + crashAfterCommit);
+          }
+          return new CommitResult(records, 1, records, "v" + commits.get());
+        }
+      }
+
+      @Override
+      public void publish() {}
 
       @Override
       public void abort() {

@@ -33,6 +33,8 @@ final class FakeSource implements Source {
   final Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
   volatile int failOnSplit = -1;
   volatile int threads = 2;
+  /** Runs just before the failing split throws, e.g. to wait until earlier splits are committed. */
+  volatile Runnable beforeFailing = () -> {};
 
   FakeSource(int splits, int rowsPerSplit) {
     this.splits = splits;
@@ -80,6 +82,7 @@ final class FakeSource implements Source {
         reads.computeIfAbsent(part, p -> new AtomicInteger()).incrementAndGet();
         for (int i = 0; i < rowsPerSplit; i++) {
           if (part == failOnSplit && i == rowsPerSplit / 2) {
+            beforeFailing.run();
             throw new SluiceException(ErrorKind.TRANSIENT, "Cannot read part " + part + ": connection reset");
           }
           long id = (long) part * rowsPerSplit + i;

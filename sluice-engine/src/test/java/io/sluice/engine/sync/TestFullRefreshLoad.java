@@ -16,7 +16,7 @@ class TestFullRefreshLoad {
   private SyncReport sync(FakeSource source, FakeDestination destination) throws InterruptedException {
     StateStore state = StateStore.open(directory.resolve("state.json"));
     SyncOptions options = new SyncOptions(1, 100, 4, 1 << 20);
-    return new SyncRunner(source, destination, List.of(FakeSource.spec()), state, options, Clock.systemUTC()).run();
+    return new SyncRunner(source, destination, List.of(new io.sluice.engine.streams.ConfiguredStream(FakeSource.spec(), 100, 0)), state, options, Clock.systemUTC()).run();
   }
 
   @Test
@@ -53,14 +53,26 @@ class TestFullRefreshLoad {
     source.threads = 1;
     FakeDestination destination = new FakeDestination();
     source.failOnSplit = 4;
+    // splits 0-3 are handed over before split 4 fails; wait until the writer has committed them, so that the
+    // failure (which drops whatever is still in the channel) cannot race with their commits
+    source.beforeFailing = () -> awaitCommits(destination, 4);
     assertThat(sync(source, destination).succeeded()).isFalse();
     assertThat(source.reads.keySet()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertThat(StateStore.open(directory.resolve("state.json")).current().stream("public.items").load())
+        .hasValueSatisfying(l -> assertThat(l.done().encode()).isEqualTo("0-3"));
 
     source.failOnSplit = -1;
     source.reads.clear();
     assertThat(sync(source, destination).succeeded()).isTrue();
     assertThat(source.reads.keySet()).containsExactlyInAnyOrder(4, 5);
     assertThat(destination.visibleIds()).isEqualTo(source.allIds());
+  }
+
+  private static void awaitCommits(FakeDestination destination, int commits) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (destination.commits.get() < commits && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
   }
 
   @Test

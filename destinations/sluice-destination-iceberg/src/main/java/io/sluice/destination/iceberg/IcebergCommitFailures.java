@@ -1,0 +1,54 @@
+package io.sluice.destination.iceberg;
+
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
+import java.io.UncheckedIOException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotAuthorizedException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.exceptions.ServiceUnavailableException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
+
+/**
+ * Classifies what an Iceberg commit threw into the one error taxonomy.
+ *
+ * <p>Iceberg's contract: a catalog throws {@link CommitStateUnknownException} when it cannot tell whether the
+ * metadata swap happened; any other exception means the commit did not happen (Iceberg itself deletes the
+ * commit's manifests then). So only the unknown case has to keep the data files, which the caller handles.
+ */
+final class IcebergCommitFailures {
+  private IcebergCommitFailures() {}
+
+  /** The exception to throw for {@code failure} raised while committing to {@code tableName}. */
+  static SluiceException classify(String tableName, RuntimeException failure) {
+    if (failure instanceof SluiceException sluice) {
+      return sluice;
+    }
+    String message = "Cannot commit to " + tableName + ": " + failure.getMessage();
+    if (failure instanceof CommitStateUnknownException) {
+      return new SluiceException(ErrorKind.COMMIT_UNKNOWN, "Cannot commit to " + tableName
+          + ": the catalog may or may not have applied the commit (" + failure.getMessage()
+          + "); the next run resolves it from the table's snapshots", failure);
+    }
+    if (failure instanceof CommitFailedException
+        || failure instanceof ServiceUnavailableException
+        || failure instanceof UncheckedSQLException) {
+      // Conflicts that outlasted Iceberg's own retries, an overloaded catalog, a dropped or locked catalog
+      // database connection: all may pass.
+      return new SluiceException(ErrorKind.TRANSIENT, message, failure);
+    }
+    if (failure instanceof NoSuchTableException
+        || failure instanceof NotFoundException
+        || failure instanceof ValidationException
+        || failure instanceof ForbiddenException
+        || failure instanceof NotAuthorizedException
+        || failure instanceof UncheckedIOException) {
+      return new SluiceException(ErrorKind.PERMANENT, message, failure);
+    }
+    return new SluiceException(ErrorKind.INTERNAL, message, failure);
+  }
+}

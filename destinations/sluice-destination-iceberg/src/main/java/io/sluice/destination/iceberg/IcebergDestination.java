@@ -1,0 +1,133 @@
+package io.sluice.destination.iceberg;
+
+import io.sluice.spi.CheckResult;
+import io.sluice.spi.CheckResult.Probe;
+import io.sluice.spi.Destination;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
+import io.sluice.spi.StreamWriter;
+import io.sluice.spi.WriteMode;
+import io.sluice.spi.WriteRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+
+/**
+ * The Iceberg destination: a warehouse directory and a JDBC catalog. The catalog is opened on first use and
+ * shared by every stream ({@link #openStream} may run on several threads); each writer has its own table
+ * handle.
+ */
+final class IcebergDestination implements Destination {
+  private final IcebergConfig config;
+  private JdbcCatalog catalog;
+
+  IcebergDestination(IcebergConfig config) {
+    this.config = config;
+  }
+
+  /** Probes the warehouse (exists or can be created, writable) and the catalog (opens, lists namespaces). */
+  @Override
+  public CheckResult check() {
+    List<Probe> probes = new ArrayList<>();
+    probes.add(probeWarehouse());
+    probes.add(probeCatalog());
+    return new CheckResult(probes);
+  }
+
+  private Probe probeWarehouse() {
+    Path warehouse = config.warehouse();
+    try {
+      Files.createDirectories(warehouse);
+      Path probe = warehouse.resolve(".sluice-check-" + UUID.randomUUID());
+      Files.writeString(probe, "sluice");
+      Files.delete(probe);
+      return Probe.pass("warehouse", "Warehouse " + warehouse + " is writable");
+    } catch (IOException | SecurityException e) {
+      return Probe.fail("warehouse", "Cannot write to warehouse " + warehouse + ": " + e
+          + "; create the directory or let the user running Sluice write to it");
+    }
+  }
+
+  private Probe probeCatalog() {
+    String where = IcebergConfig.withoutCredentials(config.catalog().uri());
+    try (JdbcCatalog probe = IcebergCatalogFactory.open(config)) {
+      int namespaces = probe.listNamespaces().size();
+      return Probe.pass("catalog", "Catalog " + config.catalog().name() + " at " + where + " opened; it has "
+          + namespaces + " namespaces");
+    } catch (RuntimeException e) {
+      return Probe.fail("catalog", "Cannot open catalog at " + where + ": " + config.catalog().redact(rootMessage(e))
+          + "; check catalog.uri, catalog.username and catalog.password, and that the database is reachable");
+    }
+  }
+
+  /**
+   * Creates or evolves the table, then opens a writer.
+   *
+   * @throws io.sluice.spi.ConfigException for bad partitioning or key columns
+   * @throws SluiceException CONFIG for incompatible schema changes, INTERNAL for {@link WriteMode#UPSERT}
+   */
+  @Override
+  public StreamWriter openStream(WriteRequest request) {
+    String tableName = IcebergTableProvisioner.identifier(request.stream()).toString();
+    if (request.mode() == WriteMode.UPSERT) {
+      throw new SluiceException(ErrorKind.INTERNAL,
+          "Cannot apply upserts to " + tableName + ": upserts arrive with the CDC issue");
+    }
+    JdbcCatalog openCatalog = catalog();
+    Table table;
+    try {
+      table = new IcebergTableProvisioner(openCatalog, openCatalog, config).prepare(request.stream());
+    } catch (SluiceException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw IcebergCommitFailures.classify(tableName, e);
+    }
+    CommitTarget target;
+    if (request.mode() == WriteMode.REPLACE) {
+      StagingBranchTarget staging = new StagingBranchTarget(request.loadId(), tableName);
+      staging.removeStaleBranches(table);
+      target = staging;
+    } else {
+      target = new MainBranchTarget();
+    }
+    IcebergRecordMapper mapper = new IcebergRecordMapper(tableName, table.schema(), request.stream().columns());
+    return new IcebergStreamWriter(table, tableName, request.loadId(), target, mapper,
+        config.targetFileSizeBytes());
+  }
+
+  private synchronized JdbcCatalog catalog() {
+    if (catalog == null) {
+      try {
+        catalog = IcebergCatalogFactory.open(config);
+      } catch (RuntimeException e) {
+        throw new SluiceException(ErrorKind.PERMANENT, "Cannot open catalog at "
+            + IcebergConfig.withoutCredentials(config.catalog().uri()) + ": " + config.catalog().redact(rootMessage(e))
+            + "; run sluice check --destination for details", null);
+      }
+    }
+    return catalog;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (catalog != null) {
+      catalog.close();
+      catalog = null;
+    }
+  }
+
+  /** The innermost message: driver errors are wrapped by Iceberg in messages that add little. */
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root == failure ? message : failure.getMessage() + ": " + message;
+  }
+}

@@ -1,0 +1,143 @@
+package io.sluice.destination.iceberg;
+
+import static io.sluice.destination.iceberg.IcebergTestWarehouse.column;
+import static io.sluice.destination.iceberg.IcebergTestWarehouse.stream;
+import static io.sluice.destination.iceberg.IcebergTestWarehouse.writeAndCommit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.spi.ChangeEvent;
+import io.sluice.spi.CommitResult;
+import io.sluice.spi.DataType;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.StreamWriter;
+import io.sluice.spi.WriteMode;
+import io.sluice.spi.WriteRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** APPEND: commits visible at once, the checkpoint travels in the snapshot summary, aborts leave no files. */
+class IcebergAppendIT {
+  private static final StreamSpec EVENTS = stream("events",
+      List.of(column("id", DataType.INT), column("note", DataType.STRING)), List.of("id"), List.of());
+
+  @TempDir
+  Path directory;
+  private IcebergTestWarehouse warehouse;
+
+  @BeforeEach
+  void openWarehouse() {
+    warehouse = new IcebergTestWarehouse(directory);
+  }
+
+  @AfterEach
+  void closeWarehouse() {
+    warehouse.close();
+  }
+
+  @Test
+  void commitsCarryTheCheckpointAndANewWriterResumesFromIt() {
+    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    assertThat(writer.committedCheckpoint()).isEmpty();
+    writer.write(ChangeEvent.insert(new Object[] {1, "a"}, 10));
+    writer.write(ChangeEvent.insert(new Object[] {2, null}, 10));
+    CommitResult first = writer.commit("{\"lsn\":1}");
+    writer.write(ChangeEvent.insert(new Object[] {3, "c"}, 10));
+    CommitResult second = writer.commit("{\"lsn\":2}");
+
+    Table table = warehouse.table("events");
+    assertThat(first.records()).isEqualTo(2);
+    assertThat(first.files()).isEqualTo(1);
+    assertThat(first.bytes()).isEqualTo(sizeOfFilesAddedBy(table, Long.parseLong(first.version())));
+    assertThat(second.records()).isEqualTo(1);
+    assertThat(second.version()).isEqualTo(Long.toString(table.currentSnapshot().snapshotId()));
+    Map<String, String> sluiceSummary = table.currentSnapshot().summary().entrySet().stream()
+        .filter(entry -> entry.getKey().startsWith("sluice."))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    assertThat(sluiceSummary).isEqualTo(Map.of("sluice.checkpoint", "{\"lsn\":2}", "sluice.load-id", "load-1"));
+    assertThat(warehouse.rows("events")).extracting(row -> row.getField("note"))
+        .containsExactlyInAnyOrder("a", null, "c");
+
+    // another writer without checkpoints appends on top: the newest checkpoint is still found below it
+    table.newAppend().commit();
+    assertThat(warehouse.open(EVENTS, WriteMode.APPEND, "load-2").committedCheckpoint()).contains("{\"lsn\":2}");
+  }
+
+  @Test
+  void aCommitWithoutRowsStillRecordsANewCheckpointAndSkipsARepeatedOne() {
+    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    writeAndCommit(writer, List.<Object[]>of(new Object[] {1, "a"}), "cp-1");
+    long before = warehouse.table("events").currentSnapshot().snapshotId();
+
+    CommitResult empty = writer.commit("cp-2");
+    assertThat(empty.records()).isZero();
+    assertThat(empty.files()).isZero();
+    Snapshot head = warehouse.table("events").currentSnapshot();
+    assertThat(head.snapshotId()).isNotEqualTo(before);
+    assertThat(head.summary()).containsEntry("sluice.checkpoint", "cp-2");
+    assertThat(warehouse.open(EVENTS, WriteMode.APPEND, "load-1").committedCheckpoint()).contains("cp-2");
+
+    CommitResult repeated = writer.commit("cp-2");
+    assertThat(repeated.version()).isEqualTo(Long.toString(head.snapshotId()));
+    assertThat(warehouse.table("events").currentSnapshot().snapshotId()).isEqualTo(head.snapshotId());
+    assertThat(warehouse.rows("events")).hasSize(1);
+  }
+
+  @Test
+  void abortDeletesFilesThatWereWrittenButNotCommitted() {
+    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    writeAndCommit(writer, List.<Object[]>of(new Object[] {1, "kept"}), "cp-1");
+    List<Path> committed = warehouse.parquetFiles("events");
+    for (int id = 2; id < 1_000; id++) {
+      writer.write(ChangeEvent.insert(new Object[] {id, "dropped"}, 10));
+    }
+    assertThat(warehouse.parquetFiles("events")).hasSizeGreaterThan(committed.size());
+
+    writer.abort();
+    writer.close();
+
+    assertThat(warehouse.parquetFiles("events")).containsExactlyInAnyOrderElementsOf(committed);
+    assertThat(committed).allSatisfy(file -> assertThat(Files.size(file)).isPositive());
+    assertThat(warehouse.rows("events")).extracting(row -> row.getField("note")).containsExactly("kept");
+  }
+
+  @Test
+  void updatesDeletesAndUpsertModeWaitForCdcSupport() {
+    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    assertThatThrownBy(() -> writer.write(ChangeEvent.update(new Object[] {1, "x"}, 10)))
+        .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+        .hasMessage("Cannot apply UPDATE events to sales.events: upserts arrive with the CDC issue");
+    assertThatThrownBy(() -> writer.write(ChangeEvent.delete(new Object[] {1, null}, 10)))
+        .hasMessageContaining("Cannot apply DELETE events");
+    assertThatThrownBy(() -> warehouse.newDestination().openStream(new WriteRequest(EVENTS, WriteMode.UPSERT, "l")))
+        .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+        .hasMessage("Cannot apply upserts to sales.events: upserts arrive with the CDC issue");
+  }
+
+  @Test
+  void aNullKeyIsRefusedBeforeItReachesAFile() {
+    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    assertThatThrownBy(() -> writer.write(ChangeEvent.insert(new Object[] {null, "no key"}, 10)))
+        .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+        .hasMessage("Cannot write a row to sales.events: key column 'id' is null");
+  }
+
+  private static long sizeOfFilesAddedBy(Table table, long snapshotId) {
+    long bytes = 0;
+    for (var file : table.snapshot(snapshotId).addedDataFiles(table.io())) {
+      bytes += file.fileSizeInBytes();
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,144 @@
+package io.sluice.destination.iceberg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spi.ChangeEvent;
+import io.sluice.spi.Column;
+import io.sluice.spi.DataType;
+import io.sluice.spi.Destination;
+import io.sluice.spi.StreamId;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.StreamWriter;
+import io.sluice.spi.SyncMode;
+import io.sluice.spi.WriteMode;
+import io.sluice.spi.WriteRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+
+/**
+ * A warehouse in a test's temporary directory: a destination writing into it, and a separate catalog
+ * connection that reads tables back the way another engine would.
+ */
+final class IcebergTestWarehouse implements AutoCloseable {
+  static final String NAMESPACE = "sales";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path directory;
+  private final ObjectNode config;
+  private final List<Destination> destinations = new ArrayList<>();
+  private JdbcCatalog readCatalog;
+
+  IcebergTestWarehouse(Path directory) {
+    this.directory = directory;
+    this.config = JSON.createObjectNode().put("warehouse", directory.toString());
+  }
+
+  /** Sets a top-level config key before the first destination opens. */
+  IcebergTestWarehouse with(String key, Object value) {
+    config.set(key, JSON.valueToTree(value));
+    return this;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  JsonNode config() {
+    return config;
+  }
+
+  /** A new destination on this warehouse, as a new process would create it. */
+  Destination newDestination() {
+    Destination destination = new IcebergDestinationFactory().create(config);
+    destinations.add(destination);
+    return destination;
+  }
+
+  StreamWriter open(StreamSpec stream, WriteMode mode, String loadId) {
+    return newDestination().openStream(new WriteRequest(stream, mode, loadId));
+  }
+
+  /** Writes {@code rows} as inserts and commits them with {@code checkpoint}. */
+  static void writeAndCommit(StreamWriter writer, List<Object[]> rows, String checkpoint) {
+    for (Object[] row : rows) {
+      writer.write(ChangeEvent.insert(row, 100));
+    }
+    writer.commit(checkpoint);
+  }
+
+  Table table(String name) {
+    return readCatalog().loadTable(TableIdentifier.of(Namespace.of(NAMESPACE), name));
+  }
+
+  /** The rows of the table's main branch, read back with Iceberg's generic reader. */
+  List<Record> rows(String name) {
+    return rows(table(name), Optional.empty());
+  }
+
+  /** The rows of one branch's head, or of main when {@code branch} is empty; none when it has no snapshot. */
+  static List<Record> rows(Table table, Optional<String> branch) {
+    Snapshot snapshot = branch.isPresent() ? table.snapshot(branch.get()) : table.currentSnapshot();
+    if (snapshot == null) {
+      return List.of();
+    }
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
+      records.forEach(record -> rows.add(record.copy()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** Parquet files below the table's directory, committed or not. */
+  List<Path> parquetFiles(String name) {
+    Path tableDirectory = directory.resolve(NAMESPACE).resolve(name);
+    if (!Files.exists(tableDirectory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(tableDirectory)) {
+      return files.filter(file -> file.toString().endsWith(".parquet")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static StreamSpec stream(String table, List<Column> columns, List<String> key, List<String> partitioning) {
+    return new StreamSpec(StreamId.of("public", table), StreamId.of(NAMESPACE, table), SyncMode.FULL_REFRESH,
+        columns, key, partitioning, Optional.empty());
+  }
+
+  static Column column(String name, DataType type) {
+    return new Column(name, type, true, type.toString());
+  }
+
+  private JdbcCatalog readCatalog() {
+    if (readCatalog == null) {
+      readCatalog = IcebergCatalogFactory.open(IcebergConfig.from(config));
+    }
+    return readCatalog;
+  }
+
+  @Override
+  public void close() {
+    destinations.forEach(Destination::close);
+    if (readCatalog != null) {
+      readCatalog.close();
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package io.sluice.source.postgres;
+
+import io.sluice.source.postgres.PostgresCatalogQueries.Column;
+import io.sluice.source.postgres.PostgresCatalogQueries.Table;
+import io.sluice.source.postgres.PostgresColumnType.Kind;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits a table into chunks of about {@code chunk_size_rows} rows that together hold every row exactly once,
+ * also rows added after planning:
+ *
+ * <ul>
+ *   <li>a table whose primary key is one {@code int2}/{@code int4}/{@code int8} column: key ranges dividing
+ *       {@code [min, max]}; the first is unbounded below and the last unbounded above;
+ *   <li>any other table: ranges of heap pages ({@code ctid}), the last unbounded; a partitioned table's ranges
+ *       apply to every partition. Only PostgreSQL 14 and later can scan a page range without reading the whole
+ *       table, so older servers read such a table as one chunk;
+ *   <li>an empty table, or one that fits one chunk: one chunk for the whole table.
+ * </ul>
+ *
+ * <p>Row counts come from the statistics ({@code reltuples} scaled to the table's current size, as the planner
+ * does); a table never analyzed ({@code reltuples = -1}) is measured by counting the rows in its first pages.
+ */
+final class PostgresChunkPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresChunkPlanner.class);
+  /** Pages counted to estimate the rows per page of a table without statistics. */
+  private static final int SAMPLE_PAGES = 32;
+  /** Rows per page assumed when there are no statistics and no cheap way to count (before PostgreSQL 14). */
+  private static final double GUESSED_ROWS_PER_PAGE = 50;
+  private static final int FIRST_VERSION_WITH_TID_RANGE_SCANS = 140000;
+
+  private final int chunkSizeRows;
+
+  PostgresChunkPlanner(int chunkSizeRows) {
+    this.chunkSizeRows = chunkSizeRows;
+  }
+
+  /**
+   * The chunks of a plan.
+   *
+   * @param estimatedRowsPerChunk a rough row count of each chunk, for progress reporting
+   */
+  record Plan(List<PostgresChunk> chunks, long estimatedRowsPerChunk) {}
+
+  /** Plans {@code table}, whose columns (for the key's type) and primary key are given. */
+  Plan plan(Connection connection, Table table, List<Column> columns, List<String> primaryKey) throws SQLException {
+    int serverVersion = serverVersion(connection);
+    Size size = measure(connection, table, serverVersion);
+    long chunkCount = Math.max(1, (size.rows() + chunkSizeRows - 1) / chunkSizeRows);
+    if (size.rows() == 0 && size.largestPartPages() == 0) {
+      return new Plan(List.of(new PostgresChunk.WholeTable()), 0);
+    }
+    Optional<Column> integerKey = integerKey(columns, primaryKey);
+    if (integerKey.isPresent()) {
+      return planKeyRanges(connection, table, integerKey.get().name(), chunkCount, size.rows());
+    }
+    if (chunkCount == 1 || size.largestPartPages() <= 1) {
+      return new Plan(List.of(new PostgresChunk.WholeTable()), size.rows());
+    }
+    if (serverVersion < FIRST_VERSION_WITH_TID_RANGE_SCANS) {
+      LOG.info("{}: reading as one chunk: the table has no integer primary key and PostgreSQL {} cannot scan page "
+          + "ranges (14 and later can)", table, serverVersion / 10000);
+      return new Plan(List.of(new PostgresChunk.WholeTable()), size.rows());
+    }
+    return planPageRanges(size, chunkCount);
+  }
+
+  private static Optional<Column> integerKey(List<Column> columns, List<String> primaryKey) {
+    if (primaryKey.size() != 1) {
+      return Optional.empty();
+    }
+    return columns.stream()
+        .filter(c -> c.name().equals(primaryKey.get(0)))
+        .filter(c -> c.type().kind() == Kind.INT2 || c.type().kind() == Kind.INT4 || c.type().kind() == Kind.INT8)
+        .findFirst();
+  }
+
+  private Plan planKeyRanges(Connection connection, Table table, String key, long chunkCount, long rows)
+      throws SQLException {
+    String quotedKey = PostgresIdentifiers.quote(key);
+    long min;
+    long max;
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT min(" + quotedKey + ")::int8, max(" + quotedKey
+            + ")::int8 FROM " + table.quotedName())) {
+      result.next();
+      min = result.getLong(1);
+      if (result.wasNull()) {
+        return new Plan(List.of(new PostgresChunk.WholeTable()), 0);
+      }
+      max = result.getLong(2);
+    }
+    BigInteger range = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+    long count = range.min(BigInteger.valueOf(chunkCount)).longValueExact();
+    if (count <= 1) {
+      return new Plan(List.of(new PostgresChunk.WholeTable()), rows);
+    }
+    BigInteger[] quotient = range.add(BigInteger.valueOf(count - 1)).divideAndRemainder(BigInteger.valueOf(count));
+    BigInteger step = quotient[0];
+    List<PostgresChunk> chunks = new ArrayList<>();
+    Long from = null;
+    for (long i = 1; i < count; i++) {
+      BigInteger bound = BigInteger.valueOf(min).add(step.multiply(BigInteger.valueOf(i)));
+      if (bound.compareTo(BigInteger.valueOf(max)) > 0) {
+        break;
+      }
+      long to = bound.longValueExact();
+      chunks.add(new PostgresChunk.KeyRange(key, from, to));
+      from = to;
+    }
+    chunks.add(new PostgresChunk.KeyRange(key, from, null));
+    return new Plan(chunks, rows / chunks.size());
+  }
+
+  private static Plan planPageRanges(Size size, long chunkCount) {
+    long pagesPerChunk = Math.max(1, (size.largestPartPages() + chunkCount - 1) / chunkCount);
+    List<PostgresChunk> chunks = new ArrayList<>();
+    long from = 0;
+    while (from + pagesPerChunk < size.largestPartPages()) {
+      chunks.add(new PostgresChunk.PageRange(from, from + pagesPerChunk));
+      from += pagesPerChunk;
+    }
+    chunks.add(new PostgresChunk.PageRange(from, null));
+    return new Plan(chunks, size.rows() / chunks.size());
+  }
+
+  /**
+   * @param rows estimated rows of the table (all partitions)
+   * @param largestPartPages pages of the table, or of its largest partition
+   */
+  private record Size(long rows, long largestPartPages) {}
+
+  private static Size measure(Connection connection, Table table, int serverVersion) throws SQLException {
+    // A partitioned table stores nothing itself: its leaves do.
+    String sql = """
+        SELECT n.nspname, c.relname, c.relpages, c.reltuples,
+               pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::int8
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE (c.oid = ?::oid AND c.relkind = 'r')
+           OR c.oid IN (SELECT relid FROM pg_catalog.pg_partition_tree(?::oid) WHERE isleaf)
+        """;
+    long rows = 0;
+    long largest = 0;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, table.oid());
+      statement.setLong(2, table.oid());
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          long analyzedPages = result.getLong(3);
+          double analyzedRows = result.getDouble(4);
+          long pages = result.getLong(5);
+          largest = Math.max(largest, pages);
+          if (pages == 0) {
+            continue;
+          }
+          double rowsPerPage;
+          if (analyzedRows >= 0 && analyzedPages > 0) {
+            rowsPerPage = analyzedRows / analyzedPages;
+          } else {
+            rowsPerPage = sampleRowsPerPage(connection, result.getString(1), result.getString(2), pages, serverVersion);
+          }
+          rows += Math.round(rowsPerPage * pages);
+        }
+      }
+    }
+    return new Size(rows, largest);
+  }
+
+  private static double sampleRowsPerPage(Connection connection, String schema, String name, long pages,
+      int serverVersion) throws SQLException {
+    if (serverVersion < FIRST_VERSION_WITH_TID_RANGE_SCANS) {
+      return GUESSED_ROWS_PER_PAGE;
+    }
+    long sampled = Math.min(pages, SAMPLE_PAGES);
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT count(*) FROM ONLY "
+            + PostgresIdentifiers.quote(schema, name) + " WHERE ctid < '(" + sampled + ",0)'::tid")) {
+      result.next();
+      return (double) result.getLong(1) / sampled;
+    }
+  }
+
+  static int serverVersion(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int")) {
+      result.next();
+      return result.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.sluice.source.postgres;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.postgresql.Driver;
+import org.postgresql.util.PSQLState;
+
+/**
+ * Opens PgJDBC connections for one config. Thread-safe; every caller gets its own connection and closes it.
+ *
+ * <p>The password travels in the connection properties only, never in the URL, so it cannot surface in the
+ * driver's messages or logs.
+ */
+final class PostgresConnections {
+  /**
+   * How long a read may wait for the next bytes from the server before the connection counts as dead. Generous,
+   * because the server may scan a while before the first row of a chunk; it is what turns a silently dropped
+   * connection into a retryable error instead of a hang.
+   */
+  static final int SOCKET_TIMEOUT_SECONDS = 600;
+
+  private final PostgresConfig config;
+  private final Driver driver = new Driver();
+  private final String url;
+
+  PostgresConnections(PostgresConfig config) {
+    this.config = config;
+    String host = config.host().contains(":") && !config.host().startsWith("[")
+        ? "[" + config.host() + "]" : config.host();
+    // PgJDBC URL-decodes the database name, so any name survives the round trip.
+    this.url = "jdbc:postgresql://" + host + ":" + config.port() + "/"
+        + URLEncoder.encode(config.database(), StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * Opens a connection in auto-commit mode.
+   *
+   * @throws io.sluice.spi.SluiceException "Cannot connect to postgres at host:port/database as user: reason",
+   *     {@code PERMANENT} for credentials, unknown databases and TLS problems, {@code TRANSIENT} for refused,
+   *     timed-out or dropped connections
+   */
+  Connection open() {
+    Properties properties = new Properties();
+    properties.setProperty("user", config.username());
+    properties.setProperty("password", config.password());
+    properties.setProperty("connectTimeout", Integer.toString(config.connectTimeoutSeconds()));
+    properties.setProperty("loginTimeout", Integer.toString(config.connectTimeoutSeconds()));
+    properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", "sluice");
+    properties.setProperty("sslmode", config.sslMode());
+    config.sslRootCert().ifPresent(path -> properties.setProperty("sslrootcert", path));
+    // Kerberos is not configurable here; probing for it only delays connecting.
+    properties.setProperty("gssEncMode", "disable");
+    try {
+      Connection connection = driver.connect(url, properties);
+      if (connection == null) {
+        throw new SQLException("the driver did not accept the URL " + url, PSQLState.CONNECTION_UNABLE_TO_CONNECT.getState());
+      }
+      return connection;
+    } catch (SQLException e) {
+      throw PostgresErrorClassifier.connectFailure(config, e);
+    }
+  }
+
+  PostgresConfig config() {
+    return config;
+  }
+}

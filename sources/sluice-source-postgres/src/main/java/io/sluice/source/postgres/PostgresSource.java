@@ -1,0 +1,156 @@
+package io.sluice.source.postgres;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.source.postgres.PostgresCatalogQueries.Column;
+import io.sluice.source.postgres.PostgresCatalogQueries.Table;
+import io.sluice.spi.Catalog;
+import io.sluice.spi.CheckResult;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
+import io.sluice.spi.SnapshotReader;
+import io.sluice.spi.Split;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamId;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL source. Creating it does not connect; every call opens the connections it needs and closes them,
+ * except the one that holds the exported snapshot of the first {@link #planSnapshot} until {@link #close()}.
+ * Thread-safe.
+ */
+final class PostgresSource implements io.sluice.spi.Source {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+
+  private final PostgresConfig config;
+  private final PostgresConnections connections;
+  private final PostgresChunkPlanner planner;
+  private final AtomicBoolean snapshotLossReported = new AtomicBoolean();
+  private PostgresExportedSnapshot exportedSnapshot;
+  private boolean snapshotUnavailable;
+  private boolean closed;
+
+  PostgresSource(PostgresConfig config) {
+    this.config = config;
+    this.connections = new PostgresConnections(config);
+    this.planner = new PostgresChunkPlanner(config.chunkSizeRows());
+  }
+
+  @Override
+  public CheckResult check() {
+    return new PostgresSourceCheck(connections).run();
+  }
+
+  @Override
+  public Catalog discover() {
+    try (Connection connection = connections.open()) {
+      List<Table> tables = PostgresCatalogQueries.readableTables(connection, config.schemas());
+      List<Long> oids = tables.stream().map(Table::oid).toList();
+      Map<Long, List<Column>> columns = PostgresCatalogQueries.columns(connection, oids);
+      Map<Long, List<String>> keys = PostgresCatalogQueries.primaryKeys(connection, oids);
+      List<StreamDescriptor> streams = new ArrayList<>();
+      for (Table table : tables) {
+        List<String> key = keys.getOrDefault(table.oid(), List.of());
+        streams.add(new StreamDescriptor(StreamId.of(table.schema(), table.name()),
+            columns.get(table.oid()).stream().map(PostgresSource::toSpi).toList(), key,
+            Set.of(SyncMode.FULL_REFRESH), notes(table, key)));
+      }
+      return new Catalog(streams);
+    } catch (SQLException e) {
+      throw PostgresErrorClassifier.failure("Cannot discover the tables of schemas " + config.schemas() + " in "
+          + config.address(), e);
+    }
+  }
+
+  private static io.sluice.spi.Column toSpi(Column column) {
+    return new io.sluice.spi.Column(column.name(), PostgresTypeMapping.dataType(column.type()), column.nullable(),
+        column.sourceType());
+  }
+
+  private static List<String> notes(Table table, List<String> key) {
+    List<String> notes = new ArrayList<>();
+    if (table.partitioned()) {
+      notes.add("partitioned table: read through the parent, so its partitions are not listed as streams");
+    }
+    if (key.isEmpty()) {
+      notes.add("no primary key: snapshots are chunked by physical location (ctid)");
+    }
+    return notes;
+  }
+
+  @Override
+  public List<Split> planSnapshot(StreamSpec stream) {
+    String what = "Cannot plan the snapshot of " + stream.source();
+    Optional<String> snapshot = exportedSnapshotId();
+    try (Connection connection = connections.open()) {
+      Table table = PostgresCatalogQueries.table(connection, stream.source().namespace(), stream.source().name())
+          .orElseThrow(() -> new SluiceException(ErrorKind.PERMANENT, what + ": the table does not exist in "
+              + config.address()));
+      List<Column> columns = PostgresCatalogQueries.columns(connection, List.of(table.oid())).get(table.oid());
+      List<String> key = PostgresCatalogQueries.primaryKeys(connection, List.of(table.oid()))
+          .getOrDefault(table.oid(), List.of());
+      PostgresChunkPlanner.Plan plan = planner.plan(connection, table, columns, key);
+      List<Split> splits = new ArrayList<>();
+      for (PostgresChunk chunk : plan.chunks()) {
+        ObjectNode descriptor = chunk.toJson();
+        snapshot.ifPresent(id -> descriptor.put("snapshot", id));
+        splits.add(new Split(chunk.id(), descriptor, plan.estimatedRowsPerChunk()));
+      }
+      LOG.info("{}: planned {} chunk(s) of about {} rows{}", stream.source(), splits.size(),
+          plan.estimatedRowsPerChunk(), snapshot.map(id -> " in exported snapshot " + id).orElse(""));
+      return splits;
+    } catch (SQLException e) {
+      throw PostgresErrorClassifier.failure(what, e);
+    }
+  }
+
+  /**
+   * The snapshot every plan of this source shares, exported by the first plan and held until {@link #close()}, so
+   * that all streams of one sync read one consistent state of the database. Empty when exporting fails (the
+   * load then goes on without cross-chunk consistency).
+   */
+  private synchronized Optional<String> exportedSnapshotId() {
+    if (closed) {
+      throw new IllegalStateException("Cannot plan a snapshot: the source is closed");
+    }
+    if (exportedSnapshot == null && !snapshotUnavailable) {
+      try {
+        exportedSnapshot = PostgresExportedSnapshot.export(connections);
+      } catch (SQLException e) {
+        snapshotUnavailable = true;
+        LOG.warn("Cannot export a snapshot from {}: {}; chunks will be read in independent snapshots",
+            config.address(), PostgresErrorClassifier.reason(e));
+      }
+    }
+    return exportedSnapshot == null ? Optional.empty() : Optional.of(exportedSnapshot.id());
+  }
+
+  @Override
+  public SnapshotReader openSnapshot(StreamSpec stream, Split split) {
+    return new PostgresSnapshotReader(connections, stream, split, snapshotLossReported);
+  }
+
+  @Override
+  public int maxConcurrentReads() {
+    return config.maxThreads();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (exportedSnapshot != null) {
+      exportedSnapshot.close();
+      exportedSnapshot = null;
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package io.sluice.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spi.Catalog;
+import io.sluice.spi.Source;
+import io.sluice.spi.Split;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamSpec;
+import io.sluice.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chunk plans over ~200,000-row tables with a small chunk size: key ranges and page ranges each cover every row
+ * exactly once, also rows added after planning, and chunks read in the plan's exported snapshot agree with each
+ * other.
+ */
+class PostgresChunkPlanIT {
+  private static final int ROWS = 200_000;
+  private static final int CHUNK_ROWS = 10_000;
+  private static PostgresServer server;
+  private static ObjectNode config;
+
+  @BeforeAll
+  static void startServer() {
+    server = PostgresServer.start();
+    server.execute("""
+        CREATE SCHEMA chunks;
+        CREATE TABLE chunks.keyed (id bigint PRIMARY KEY, payload text NOT NULL);
+        INSERT INTO chunks.keyed SELECT g * 3 - 100000, md5(g::text) FROM generate_series(1, %1$d) g;
+        CREATE TABLE chunks.unkeyed (n int NOT NULL, payload text NOT NULL);
+        INSERT INTO chunks.unkeyed SELECT g, md5(g::text) FROM generate_series(1, %1$d) g;
+        CREATE TABLE chunks.growing_keyed (id int PRIMARY KEY, payload text NOT NULL);
+        INSERT INTO chunks.growing_keyed SELECT g, md5(g::text) FROM generate_series(1, %1$d) g;
+        CREATE TABLE chunks.growing_unkeyed (n int NOT NULL, payload text NOT NULL);
+        INSERT INTO chunks.growing_unkeyed SELECT g, md5(g::text) FROM generate_series(1, %1$d) g;
+        CREATE TABLE chunks.never_analyzed (n int NOT NULL, payload text) WITH (autovacuum_enabled = false);
+        INSERT INTO chunks.never_analyzed SELECT g, md5(g::text) FROM generate_series(1, 50000) g;
+        CREATE TABLE chunks.empty_keyed (id int PRIMARY KEY);
+        CREATE TABLE chunks.empty_unkeyed (n int);
+        CREATE TABLE chunks.parted (n int NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+        CREATE TABLE chunks.parted_eu PARTITION OF chunks.parted FOR VALUES IN ('eu');
+        CREATE TABLE chunks.parted_us PARTITION OF chunks.parted FOR VALUES IN ('us');
+        CREATE TABLE chunks.parted_asia PARTITION OF chunks.parted FOR VALUES IN ('asia');
+        INSERT INTO chunks.parted
+          SELECT g, (ARRAY['eu', 'eu', 'us', 'asia'])[1 + g %% 4] FROM generate_series(1, 60000) g;
+        CREATE TABLE chunks.smallint_key (id smallint PRIMARY KEY);
+        INSERT INTO chunks.smallint_key SELECT g FROM generate_series(-32768, 32767) g;
+        ANALYZE chunks.keyed, chunks.unkeyed, chunks.growing_keyed, chunks.growing_unkeyed, chunks.parted,
+          chunks.smallint_key;
+        """.formatted(ROWS));
+    config = PostgresSourceFixture.config(server, "chunks");
+    config.put("chunk_size_rows", CHUNK_ROWS);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void integerKeyTableIsSplitIntoKeyRangesOpenAtBothEnds() throws Exception {
+    try (Source source = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(source, "keyed");
+      List<Split> splits = source.planSnapshot(spec);
+
+      assertThat(splits).hasSizeBetween(15, 25);
+      assertThat(splits).allSatisfy(s -> assertThat(s.descriptor().get("kind").asText()).isEqualTo("pk"));
+      assertThat(splits.get(0).descriptor().has("from")).isFalse();
+      assertThat(splits.get(0).id()).startsWith("pk:..");
+      assertThat(splits.get(splits.size() - 1).descriptor().has("to")).isFalse();
+      assertThat(splits.stream().map(Split::id).distinct()).hasSize(splits.size());
+      assertThat(splits.stream().mapToLong(Split::estimatedRows).sum()).isBetween(ROWS * 8L / 10, ROWS * 12L / 10);
+
+      List<Long> keys = readFirstColumn(source, spec, splits);
+      assertCoversExactly(keys, expectedKeyedIds());
+    }
+  }
+
+  @Test
+  void tableWithoutKeyIsSplitIntoPageRanges() throws Exception {
+    try (Source source = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(source, "unkeyed");
+      List<Split> splits = source.planSnapshot(spec);
+
+      assertThat(splits).hasSizeBetween(15, 25);
+      assertThat(splits.get(0).id()).startsWith("ctid:0..");
+      assertThat(splits).allSatisfy(s -> assertThat(s.descriptor().get("kind").asText()).isEqualTo("ctid"));
+      assertThat(splits.get(splits.size() - 1).descriptor().has("to_page")).isFalse();
+
+      assertCoversExactly(readFirstColumn(source, spec, splits), range(1, ROWS));
+    }
+  }
+
+  @Test
+  void smallintKeyRangesCoverTheWholeDomain() throws Exception {
+    try (Source source = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(source, "smallint_key");
+      List<Split> splits = source.planSnapshot(spec);
+      assertThat(splits).hasSizeBetween(5, 9);
+      assertCoversExactly(readFirstColumn(source, spec, splits), range(-32768, 32767));
+    }
+  }
+
+  @Test
+  void rowsAddedAfterPlanningBeyondThePlannedRangesAreRead() throws Exception {
+    List<Split> keyedSplits;
+    List<Split> unkeyedSplits;
+    StreamSpec keyed;
+    StreamSpec unkeyed;
+    try (Source planning = PostgresSourceFixture.source(config)) {
+      keyed = spec(planning, "growing_keyed");
+      unkeyed = spec(planning, "growing_unkeyed");
+      keyedSplits = planning.planSnapshot(keyed);
+      unkeyedSplits = planning.planSnapshot(unkeyed);
+    }
+    // The planning source is gone, and its snapshot with it, as after a restart: readers use fresh snapshots.
+    server.execute("""
+        INSERT INTO chunks.growing_keyed SELECT g, 'late' FROM generate_series(-999, 0) g;
+        INSERT INTO chunks.growing_keyed SELECT g, 'late' FROM generate_series(%1$d + 1, %1$d + 1000) g;
+        INSERT INTO chunks.growing_unkeyed SELECT g, md5(g::text) FROM generate_series(%1$d + 1, %1$d + 50000) g;
+        """.formatted(ROWS));
+    assertThat(pages("chunks.growing_unkeyed")).isGreaterThan(lastPlannedPage(unkeyedSplits));
+    try (Source reading = PostgresSourceFixture.source(config)) {
+      assertCoversExactly(readFirstColumn(reading, keyed, keyedSplits), range(-999, ROWS + 1000));
+      assertCoversExactly(readFirstColumn(reading, unkeyed, unkeyedSplits), range(1, ROWS + 50000));
+    }
+  }
+
+  @Test
+  void chunksReadInTheExportedSnapshotSeeTheTableAsItWasWhenPlanned() throws Exception {
+    server.execute("""
+        CREATE TABLE chunks.moving (id int PRIMARY KEY, payload text);
+        INSERT INTO chunks.moving SELECT g, 'v1' FROM generate_series(1, 50000) g;
+        ANALYZE chunks.moving;
+        """);
+    try (Source source = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(source, "moving");
+      List<Split> splits = source.planSnapshot(spec);
+      assertThat(splits.get(0).descriptor().path("snapshot").asText()).isNotEmpty();
+      server.execute("""
+          DELETE FROM chunks.moving WHERE id % 2 = 0;
+          INSERT INTO chunks.moving SELECT g, 'v2' FROM generate_series(50001, 60000) g;
+          UPDATE chunks.moving SET payload = 'v2' WHERE id <= 100;
+          """);
+      List<Object[]> rows = new ArrayList<>();
+      for (Split split : splits) {
+        rows.addAll(PostgresSourceFixture.read(source, spec, split));
+      }
+      assertCoversExactly(rows.stream().map(r -> ((Number) r[0]).longValue()).toList(), range(1, 50000));
+      assertThat(rows).allSatisfy(r -> assertThat(r[1]).isEqualTo("v1"));
+    }
+    try (Source afterRestart = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(afterRestart, "moving");
+      List<Long> odd = new ArrayList<>();
+      for (long id = 1; id <= 50000; id += 2) {
+        odd.add(id);
+      }
+      odd.addAll(range(50001, 60000));
+      // The same plan, read after the snapshot is gone, falls back to a fresh one and sees the new state.
+      List<Split> oldPlan = new ArrayList<>();
+      try (Source planning = PostgresSourceFixture.source(config)) {
+        oldPlan.addAll(planning.planSnapshot(spec));
+      }
+      assertCoversExactly(readFirstColumn(afterRestart, spec, oldPlan), odd);
+    }
+  }
+
+  @Test
+  void tableNeverAnalyzedIsMeasuredBySampling() throws Exception {
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(
+            "SELECT reltuples FROM pg_class WHERE oid = 'chunks.never_analyzed'::regclass")) {
+      result.next();
+      assertThat(result.getDouble(1)).isEqualTo(-1);
+    }
+    try (Source source = PostgresSourceFixture.source(config)) {
+      StreamSpec spec = spec(source, "never_analyzed");
+      List<Split> splits = source.planSnapshot(spec);
+      assertThat(splits).hasSizeBetween(4, 7);
+      assertThat(splits.stream().mapToLong(Split::estimatedRows).sum()).isBetween(40_000L, 60_000L);
+      assertCoversExactly(readFirstColumn(source, spec, splits), range(1, 50000));
+    }
+  }
+
+  @Test
+  void emptyTablesAreOneChunkThatStillReadsLaterRows() throws Exception {
+    List<StreamSpec> specs = new ArrayList<>();
+    List<Split> splits = new ArrayList<>();
+    try (Source planning = PostgresSourceFixture.source(config)) {
+      for (String table : List.of("empty_keyed", "empty_unkeyed")) {
+        StreamSpec spec = spec(planning, table);
+        specs.add(spec);
+        splits.add(assertThat(planning.planSnapshot(spec)).singleElement().actual());
+      }
+    }
+    assertThat(splits).allSatisfy(s -> {
+      assertThat(s.id()).isEqualTo("table");
+      assertThat(s.estimatedRows()).isZero();
+    });
+    server.execute("""
+        INSERT INTO chunks.empty_keyed SELECT g FROM generate_series(1, 3000) g;
+        INSERT INTO chunks.empty_unkeyed SELECT g FROM generate_series(1, 3000) g;
+        """);
+    try (Source reading = PostgresSourceFixture.source(config)) {
+      for (int i = 0; i < specs.size(); i++) {
+        assertCoversExactly(readFirstColumn(reading, specs.get(i), List.of(splits.get(i))), range(1, 3000));
+      }
+    }
+  }
+
+  @Test
+  void partitionedTableWithoutKeyIsSplitIntoPageRangesOfEveryPartition() throws Exception {
+    try (Source source = PostgresSourceFixture.source(config)) {
+      Catalog catalog = source.discover();
+      assertThat(catalog.streams()).noneMatch(s -> s.id().name().startsWith("parted_"));
+      StreamSpec spec = PostgresSourceFixture.spec(PostgresSourceFixture.stream(catalog, "chunks", "parted"));
+      List<Split> splits = source.planSnapshot(spec);
+      assertThat(splits).hasSizeGreaterThan(2);
+      assertThat(splits.get(0).descriptor().get("kind").asText()).isEqualTo("ctid");
+      assertCoversExactly(readFirstColumn(source, spec, splits), range(1, 60000));
+    }
+  }
+
+  private static StreamSpec spec(Source source, String table) {
+    StreamDescriptor stream = PostgresSourceFixture.stream(source.discover(), "chunks", table);
+    return PostgresSourceFixture.spec(stream);
+  }
+
+  private static List<Long> readFirstColumn(Source source, StreamSpec spec, List<Split> splits) throws Exception {
+    List<Long> values = new ArrayList<>();
+    for (Split split : splits) {
+      for (Object[] row : PostgresSourceFixture.read(source, spec, split)) {
+        values.add(((Number) row[0]).longValue());
+      }
+    }
+    return values;
+  }
+
+  private static void assertCoversExactly(List<Long> actual, List<Long> expected) {
+    Set<Long> distinct = new HashSet<>(actual);
+    assertThat(distinct).as("distinct keys").hasSize(actual.size());
+    assertThat(actual).hasSize(expected.size());
+    assertThat(distinct).containsAll(expected);
+  }
+
+  private static List<Long> expectedKeyedIds() {
+    List<Long> ids = new ArrayList<>();
+    for (long g = 1; g <= ROWS; g++) {
+      ids.add(g * 3 - 100000);
+    }
+    return ids;
+  }
+
+  private static List<Long> range(long first, long last) {
+    List<Long> values = new ArrayList<>();
+    for (long v = first; v <= last; v++) {
+      values.add(v);
+    }
+    return values;
+  }
+
+  private static long pages(String table) throws Exception {
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT pg_relation_size('" + table + "') / 8192")) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  private static long lastPlannedPage(List<Split> splits) {
+    return splits.get(splits.size() - 1).descriptor().get("from_page").asLong();
+  }
+}
