@@ -32,6 +32,7 @@ public final class Main {
         .addSubcommand(new CheckCommand(environment))
         .addSubcommand(new DiscoverCommand(environment))
         .addSubcommand(new SyncCommand(environment))
+        .addSubcommand(new StatusCommand(environment))
         .addSubcommand(new DemoCommand(environment));
     commandLine.setOut(new java.io.PrintWriter(out, true));
     commandLine.setErr(new java.io.PrintWriter(err, true));

@@ -28,6 +28,10 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--max-streams", description = "Streams synced at once (default: ${DEFAULT-VALUE}).")
   int maxStreams = SyncOptions.DEFAULTS.maxConcurrentStreams();
 
+  @Option(names = "--continuous", description = "Keep polling incremental streams every poll_interval_seconds "
+      + "until SIGINT/SIGTERM, which stops cleanly (exit 0).")
+  boolean continuous;
+
   SyncCommand(Environment environment) {
     this.environment = environment;
   }
@@ -39,7 +43,7 @@ final class SyncCommand implements Callable<Integer> {
           "Invalid option --max-streams: " + maxStreams + ", expected 1..64");
     }
     SyncReport report = new SyncExecution(environment).run(source, destination, streams, state,
-        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams));
+        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), continuous);
     return report.succeeded() ? ExitCode.OK.code() : ExitCode.SYNC_FAILED.code();
   }
 }

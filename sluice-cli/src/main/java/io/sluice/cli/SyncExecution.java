@@ -31,18 +31,31 @@ final class SyncExecution {
 
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options)
       throws InterruptedException {
+    return run(sourceFile, destinationFile, streamsFile, stateFile, options, false);
+  }
+
+  /**
+   * @param continuous poll incremental streams until a signal; the signal then ends the sync normally
+   */
+  SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options,
+      boolean continuous) throws InterruptedException {
     StateStore state = StateStore.open(stateFile);
     try (Source source = environment.openSource(sourceFile);
         Destination destination = environment.openDestination(destinationFile)) {
       List<ConfiguredStream> streams =
           StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
-      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC());
+      SyncRunner runner =
+          new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), continuous);
       SyncReport report;
       try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
           environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
           InterruptOnSignal signal = InterruptOnSignal.install()) {
         report = runner.run();
       } catch (InterruptedException e) {
+        if (continuous) {
+          environment.err().println("sluice: stopped by signal; every committed page is kept");
+          return new SyncReport(List.of());
+        }
         throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "
             + "committed chunk is kept, and running the same sync again resumes from there", e);
       }

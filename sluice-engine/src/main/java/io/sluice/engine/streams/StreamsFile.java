@@ -39,6 +39,7 @@ import java.util.stream.Collectors;
 public final class StreamsFile {
   private static final List<String> STREAM_KEYS = List.of("namespace", "name", "selected", "sync_mode",
       "supported_sync_modes", "primary_key", "columns", "partitioning", "cursor_field", "page_size", "lookback_seconds",
+      "poll_interval_seconds",
       "destination", "notes");
   private static final List<String> COLUMN_KEYS = List.of("name", "type", "source_type", "nullable");
   private static final List<String> DESTINATION_KEYS = List.of("namespace", "name");
@@ -190,10 +191,12 @@ public final class StreamsFile {
         new StreamSpec(id, destination, mode, columns, primaryKey, partitioning, Optional.ofNullable(cursor));
     int pageSize = (int) integer(entry, "page_size", at, origin, ConfiguredStream.DEFAULT_PAGE_SIZE, 1, 1_000_000);
     long lookback = integer(entry, "lookback_seconds", at, origin, 0, 0, 366L * 24 * 3600);
+    long pollInterval = integer(entry, "poll_interval_seconds", at, origin,
+        ConfiguredStream.DEFAULT_POLL_INTERVAL_SECONDS, 1, 24 * 3600);
     if (mode == SyncMode.INCREMENTAL) {
       checkIncremental(spec, lookback, at, origin);
     }
-    return new ConfiguredStream(spec, pageSize, lookback);
+    return new ConfiguredStream(spec, pageSize, lookback, pollInterval);
   }
 
   private static void checkIncremental(StreamSpec spec, long lookback, String at, String origin) {

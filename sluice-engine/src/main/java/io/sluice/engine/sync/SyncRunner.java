@@ -35,9 +35,20 @@ public final class SyncRunner {
   private final SyncOptions options;
   private final Clock clock;
   private final Map<ConfiguredStream, StreamProgress> progress = new LinkedHashMap<>();
+  private final boolean continuous;
 
   public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
       SyncOptions options, Clock clock) {
+    this(source, destination, streams, state, options, clock, false);
+  }
+
+  /**
+   * @param continuous repeat incremental streams every {@link ConfiguredStream#pollIntervalSeconds()} until
+   *     interrupted, instead of running each stream once
+   */
+  public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
+      SyncOptions options, Clock clock, boolean continuous) {
+    this.continuous = continuous;
     this.source = source;
     this.destination = destination;
     this.state = state;
@@ -56,7 +67,9 @@ public final class SyncRunner {
   /** Syncs every stream and reports how each ended. Throws only when interrupted. */
   public SyncReport run() throws InterruptedException {
     AtomicInteger threadNumber = new AtomicInteger();
-    ExecutorService streams = Executors.newFixedThreadPool(options.maxConcurrentStreams(), runnable -> {
+    // continuous streams never finish, so each needs its own thread
+    int threads = continuous ? progress.size() : Math.min(options.maxConcurrentStreams(), progress.size());
+    ExecutorService streams = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
       Thread thread = new Thread(runnable, "sluice-stream-" + threadNumber.incrementAndGet());
       thread.setDaemon(true);
       return thread;
@@ -83,13 +96,25 @@ public final class SyncRunner {
     }
   }
 
+  private StreamResult pollIncremental(ConfiguredStream configured, StreamProgress streamProgress)
+      throws InterruptedException {
+    while (true) {
+      StreamResult result =
+          new IncrementalLoad(source, destination, configured, state, streamProgress, clock).run();
+      if (!continuous) {
+        return result;
+      }
+      java.util.concurrent.TimeUnit.SECONDS.sleep(configured.pollIntervalSeconds());
+    }
+  }
+
   private StreamResult syncStream(ConfiguredStream configured, StreamProgress streamProgress)
       throws InterruptedException {
     StreamSpec spec = configured.spec();
     try {
       return switch (spec.syncMode()) {
         case FULL_REFRESH -> new FullRefreshLoad(source, destination, spec, state, streamProgress, options, clock).run();
-        case INCREMENTAL -> new IncrementalLoad(source, destination, configured, state, streamProgress, clock).run();
+        case INCREMENTAL -> pollIncremental(configured, streamProgress);
         case CDC, CDC_ONLY -> throw new SluiceException(ErrorKind.CONFIG, "Cannot sync " + spec.source()
             + " in mode " + spec.syncMode().jsonName() + ": this version of Sluice syncs full_refresh and "
             + "incremental only");

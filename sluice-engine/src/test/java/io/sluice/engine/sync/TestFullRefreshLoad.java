@@ -16,7 +16,7 @@ class TestFullRefreshLoad {
   private SyncReport sync(FakeSource source, FakeDestination destination) throws InterruptedException {
     StateStore state = StateStore.open(directory.resolve("state.json"));
     SyncOptions options = new SyncOptions(1, 100, 4, 1 << 20);
-    return new SyncRunner(source, destination, List.of(new io.sluice.engine.streams.ConfiguredStream(FakeSource.spec(), 100, 0)), state, options, Clock.systemUTC()).run();
+    return new SyncRunner(source, destination, List.of(new io.sluice.engine.streams.ConfiguredStream(FakeSource.spec(), 100, 0, 1)), state, options, Clock.systemUTC()).run();
   }
 
   @Test

@@ -21,7 +21,7 @@ class TestIncrementalLoad {
   private SyncReport sync(FakeCursorTable table, FakeDestination destination, int pageSize, long lookback)
       throws InterruptedException {
     StateStore state = StateStore.open(directory.resolve("state.json"));
-    return new SyncRunner(table, destination, List.of(new ConfiguredStream(FakeCursorTable.spec(), pageSize, lookback)),
+    return new SyncRunner(table, destination, List.of(new ConfiguredStream(FakeCursorTable.spec(), pageSize, lookback, 1)),
         state, SyncOptions.DEFAULTS, Clock.systemUTC()).run();
   }
 
