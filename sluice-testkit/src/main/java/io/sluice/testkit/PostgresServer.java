@@ -3,8 +3,11 @@ package io.sluice.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -12,7 +15,9 @@ import java.sql.Statement;
  * A real PostgreSQL server from embedded binaries, on an ephemeral port of 127.0.0.1, with
  * {@code wal_level=logical}. Start one per test class (or suite) and close it in {@code @AfterAll}.
  *
- * <p>The superuser is {@code postgres} with password {@code postgres}; the database is {@code postgres}.
+ * <p>The superuser is {@code postgres} with password {@code postgres}; the database is {@code postgres}. TCP
+ * connections must give the right password (SCRAM), as on a real server, so tests of wrong credentials mean
+ * something; only the Unix socket, which the tests do not use, trusts every local user.
  */
 public final class PostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
@@ -38,11 +43,36 @@ public final class PostgresServer implements AutoCloseable {
           .setServerConfig("full_page_writes", "off")
           .start();
       PostgresServer server = new PostgresServer(postgres);
-      server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
+      try {
+        server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
+        server.requirePasswords();
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start embedded PostgreSQL", e);
     }
+  }
+
+  /** initdb trusts every connection; this makes TCP connections authenticate with SCRAM passwords instead. */
+  private void requirePasswords() throws IOException {
+    Path hbaFile;
+    try (Connection connection = connect(DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SHOW hba_file")) {
+      result.next();
+      hbaFile = Path.of(result.getString(1));
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot find pg_hba.conf of the test server: " + e.getMessage(), e);
+    }
+    Files.writeString(hbaFile, """
+        local all all trust
+        host all all 127.0.0.1/32 scram-sha-256
+        host all all ::1/128 scram-sha-256
+        """);
+    execute("SELECT pg_reload_conf()");
   }
 
   public String host() {

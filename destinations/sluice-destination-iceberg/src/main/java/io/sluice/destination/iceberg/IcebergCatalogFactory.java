@@ -3,6 +3,8 @@ package io.sluice.destination.iceberg;
 import io.sluice.destination.iceberg.IcebergConfig.CatalogConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,7 +27,7 @@ final class IcebergCatalogFactory {
     try {
       Files.createDirectories(config.warehouse());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create warehouse " + config.warehouse() + ": " + e, e);
+      throw new UncheckedIOException("Cannot create warehouse " + config.warehouse() + ": " + reason(e), e);
     }
     CatalogConfig catalog = config.catalog();
     Map<String, String> properties = new HashMap<>();
@@ -41,11 +43,24 @@ final class IcebergCatalogFactory {
     }
     if (catalog.uri().startsWith("jdbc:sqlite:")) {
       // Streams commit concurrently and SQLite admits one writer at a time: wait for the lock rather than
-      // fail a commit after SQLite's default of 3 s.
+      // fail a commit after SQLite's default of 3 s, and use the write-ahead log, where readers (table loads)
+      // do not block the writer.
       properties.put(JdbcCatalog.PROPERTY_PREFIX + "busy_timeout", "60000");
+      properties.put(JdbcCatalog.PROPERTY_PREFIX + "journal_mode", "WAL");
     }
     JdbcCatalog jdbcCatalog = new JdbcCatalog(ignored -> new LocalFileIO(), null, true);
     jdbcCatalog.initialize(catalog.name(), properties);
     return jdbcCatalog;
+  }
+
+  /** What went wrong with a file operation, for a message that already names the path. */
+  static String reason(Exception failure) {
+    if (failure instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (failure instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getReason() + (fileSystem.getFile() == null ? "" : " (" + fileSystem.getFile() + ")");
+    }
+    return failure.toString();
   }
 }

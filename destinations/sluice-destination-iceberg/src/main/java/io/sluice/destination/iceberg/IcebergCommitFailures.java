@@ -23,14 +23,17 @@ import org.apache.iceberg.jdbc.UncheckedSQLException;
 final class IcebergCommitFailures {
   private IcebergCommitFailures() {}
 
-  /** The exception to throw for {@code failure} raised while committing to {@code tableName}. */
-  static SluiceException classify(String tableName, RuntimeException failure) {
+  /**
+   * The exception to throw for {@code failure}, raised while doing {@code action} (e.g. "commit to sales.orders",
+   * completing the message "Cannot ...").
+   */
+  static SluiceException classify(String action, RuntimeException failure) {
     if (failure instanceof SluiceException sluice) {
       return sluice;
     }
-    String message = "Cannot commit to " + tableName + ": " + failure.getMessage();
+    String message = "Cannot " + action + ": " + failure.getMessage();
     if (failure instanceof CommitStateUnknownException) {
-      return new SluiceException(ErrorKind.COMMIT_UNKNOWN, "Cannot commit to " + tableName
+      return new SluiceException(ErrorKind.COMMIT_UNKNOWN, "Cannot " + action
           + ": the catalog may or may not have applied the commit (" + failure.getMessage()
           + "); the next run resolves it from the table's snapshots", failure);
     }

@@ -9,6 +9,7 @@ import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
 import io.sluice.spi.WriteRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class IcebergDestination implements Destination {
       Files.delete(probe);
       return Probe.pass("warehouse", "Warehouse " + warehouse + " is writable");
     } catch (IOException | SecurityException e) {
-      return Probe.fail("warehouse", "Cannot write to warehouse " + warehouse + ": " + e
+      return Probe.fail("warehouse", "Cannot write to warehouse " + warehouse + ": " + IcebergCatalogFactory.reason(e)
           + "; create the directory or let the user running Sluice write to it");
     }
   }
@@ -59,6 +60,9 @@ final class IcebergDestination implements Destination {
       int namespaces = probe.listNamespaces().size();
       return Probe.pass("catalog", "Catalog " + config.catalog().name() + " at " + where + " opened; it has "
           + namespaces + " namespaces");
+    } catch (UncheckedIOException e) {
+      return Probe.fail("catalog", "Cannot open catalog at " + where + ": " + e.getMessage()
+          + "; fix the warehouse first");
     } catch (RuntimeException e) {
       return Probe.fail("catalog", "Cannot open catalog at " + where + ": " + config.catalog().redact(rootMessage(e))
           + "; check catalog.uri, catalog.username and catalog.password, and that the database is reachable");
@@ -85,7 +89,7 @@ final class IcebergDestination implements Destination {
     } catch (SluiceException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw IcebergCommitFailures.classify(tableName, e);
+      throw IcebergCommitFailures.classify("create or evolve table " + tableName, e);
     }
     CommitTarget target;
     if (request.mode() == WriteMode.REPLACE) {
@@ -105,9 +109,10 @@ final class IcebergDestination implements Destination {
       try {
         catalog = IcebergCatalogFactory.open(config);
       } catch (RuntimeException e) {
+        // No cause: driver messages and stack traces may quote the URL with its credentials.
         throw new SluiceException(ErrorKind.PERMANENT, "Cannot open catalog at "
             + IcebergConfig.withoutCredentials(config.catalog().uri()) + ": " + config.catalog().redact(rootMessage(e))
-            + "; run sluice check --destination for details", null);
+            + "; run sluice check --destination for details");
       }
     }
     return catalog;
@@ -121,13 +126,15 @@ final class IcebergDestination implements Destination {
     }
   }
 
-  /** The innermost message: driver errors are wrapped by Iceberg in messages that add little. */
+  /** The failure's message and, when it adds something, its root cause's: drivers hide the useful part there. */
   private static String rootMessage(Throwable failure) {
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return root == failure ? message : failure.getMessage() + ": " + message;
+    String outer = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    String inner = root.getMessage();
+    return inner == null || outer.contains(inner) ? outer : outer + ": " + inner;
   }
+
 }

@@ -61,8 +61,12 @@ final class IcebergStreamWriter implements StreamWriter {
 
   @Override
   public Optional<String> committedCheckpoint() {
-    table.refresh();
-    headCheckpoint = target.committedCheckpoint(table);
+    try {
+      table.refresh();
+      headCheckpoint = target.committedCheckpoint(table);
+    } catch (RuntimeException e) {
+      throw IcebergCommitFailures.classify("read the committed checkpoint of " + tableName, e);
+    }
     return headCheckpoint;
   }
 
@@ -95,27 +99,31 @@ final class IcebergStreamWriter implements StreamWriter {
   public CommitResult commit(String checkpoint) {
     Objects.requireNonNull(checkpoint, "checkpoint");
     closeOpenFiles();
-    Snapshot head = target.head(table);
-    if (pendingFiles.isEmpty() && head != null && headCheckpoint.equals(Optional.of(checkpoint))) {
-      return new CommitResult(0, 0, 0, Long.toString(head.snapshotId()));
-    }
-    SnapshotUpdate<?> update = target.newCommit(table, pendingFiles);
-    update.set(CommitTarget.CHECKPOINT_PROPERTY, checkpoint);
-    update.set(CommitTarget.LOAD_ID_PROPERTY, loadId);
+    Snapshot head;
     try {
+      // Whether the staging branch exists decides how the commit starts it: decide on current metadata.
+      table.refresh();
+      head = target.head(table);
+      if (pendingFiles.isEmpty() && head != null && headCheckpoint.equals(Optional.of(checkpoint))) {
+        return new CommitResult(0, 0, 0, Long.toString(head.snapshotId()));
+      }
+      SnapshotUpdate<?> update = target.newCommit(table, pendingFiles);
+      update.set(CommitTarget.CHECKPOINT_PROPERTY, checkpoint);
+      update.set(CommitTarget.LOAD_ID_PROPERTY, loadId);
       update.commit();
+      head = target.head(table);
     } catch (CommitStateUnknownException e) {
       // The table may reference these files now: forget them so that abort() cannot delete them.
       pendingFiles.clear();
       pendingRecords = 0;
       headCheckpoint = Optional.empty();
-      throw IcebergCommitFailures.classify(tableName, e);
+      throw IcebergCommitFailures.classify("commit to " + tableName, e);
     } catch (RuntimeException e) {
-      throw IcebergCommitFailures.classify(tableName, e);
+      throw IcebergCommitFailures.classify("commit to " + tableName, e);
     }
     long bytes = pendingFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-    CommitResult result = new CommitResult(pendingRecords, pendingFiles.size(), bytes,
-        Long.toString(target.head(table).snapshotId()));
+    CommitResult result =
+        new CommitResult(pendingRecords, pendingFiles.size(), bytes, Long.toString(head.snapshotId()));
     pendingFiles.clear();
     pendingRecords = 0;
     headCheckpoint = Optional.of(checkpoint);
@@ -134,24 +142,35 @@ final class IcebergStreamWriter implements StreamWriter {
       throw new SluiceException(ErrorKind.INTERNAL, "Cannot publish load " + loadId + " to " + tableName + ": "
           + (openRecords + pendingRecords) + " rows were written after the last commit");
     }
-    table.refresh();
     try {
+      table.refresh();
       target.publish(table);
     } catch (IllegalStateException e) {
       throw new SluiceException(ErrorKind.INTERNAL, "Cannot publish load " + loadId + " to " + tableName + ": "
           + e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw IcebergCommitFailures.classify(tableName, e);
+      throw IcebergCommitFailures.classify("publish load " + loadId + " to " + tableName, e);
     }
   }
 
+  /** Deletes the files written since the last commit, except those of a commit whose outcome is unknown. */
   @Override
   public void abort() {
-    try {
-      discardUncommittedFiles();
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot delete the uncommitted files of {}: {}", tableName, e.toString());
+    if (openFiles != null) {
+      openFiles.abort();
+      openFiles = null;
+      openRecords = 0;
     }
+    for (DataFile file : pendingFiles) {
+      try {
+        table.io().deleteFile(file.location());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete uncommitted data file {} of {}: {}; it stays as an orphan no snapshot references",
+            file.location(), tableName, e.toString());
+      }
+    }
+    pendingFiles.clear();
+    pendingRecords = 0;
   }
 
   /** Deletes files that were written and not committed; they can never be committed after close. */
@@ -176,18 +195,5 @@ final class IcebergStreamWriter implements StreamWriter {
     } finally {
       openRecords = 0;
     }
-  }
-
-  private void discardUncommittedFiles() {
-    if (openFiles != null) {
-      openFiles.abort();
-      openFiles = null;
-      openRecords = 0;
-    }
-    for (DataFile file : pendingFiles) {
-      table.io().deleteFile(file.location());
-    }
-    pendingFiles.clear();
-    pendingRecords = 0;
   }
 }

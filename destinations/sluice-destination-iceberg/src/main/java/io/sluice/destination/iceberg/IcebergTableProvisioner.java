@@ -91,8 +91,12 @@ final class IcebergTableProvisioner {
     }
     try {
       namespaces.createNamespace(namespace);
-    } catch (AlreadyExistsException e) {
-      // another stream of the same namespace created it first
+    } catch (RuntimeException e) {
+      // Another stream of the namespace may have created it first; the JDBC catalog then reports a key
+      // violation rather than AlreadyExistsException.
+      if (!namespaces.namespaceExists(namespace)) {
+        throw e;
+      }
     }
   }
 

@@ -11,40 +11,34 @@ import io.sluice.spi.CommitResult;
 import io.sluice.spi.DataType;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
+import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.StreamWriter;
+import io.sluice.spi.SyncMode;
 import io.sluice.spi.WriteMode;
 import io.sluice.spi.WriteRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** APPEND: commits visible at once, the checkpoint travels in the snapshot summary, aborts leave no files. */
 class IcebergAppendIT {
   private static final StreamSpec EVENTS = stream("events",
       List.of(column("id", DataType.INT), column("note", DataType.STRING)), List.of("id"), List.of());
 
-  @TempDir
-  Path directory;
-  private IcebergTestWarehouse warehouse;
-
-  @BeforeEach
-  void openWarehouse() {
-    warehouse = new IcebergTestWarehouse(directory);
-  }
-
-  @AfterEach
-  void closeWarehouse() {
-    warehouse.close();
-  }
+  @RegisterExtension
+  final IcebergTestWarehouse warehouse = new IcebergTestWarehouse();
 
   @Test
   void commitsCarryTheCheckpointAndANewWriterResumesFromIt() {
@@ -96,10 +90,11 @@ class IcebergAppendIT {
 
   @Test
   void abortDeletesFilesThatWereWrittenButNotCommitted() {
-    StreamWriter writer = warehouse.open(EVENTS, WriteMode.APPEND, "load-1");
+    // a tiny target closes a file every 1,000 rows (Iceberg's check interval), so files exist on disk
+    StreamWriter writer = warehouse.with("target_file_size_bytes", 1).open(EVENTS, WriteMode.APPEND, "load-1");
     writeAndCommit(writer, List.<Object[]>of(new Object[] {1, "kept"}), "cp-1");
     List<Path> committed = warehouse.parquetFiles("events");
-    for (int id = 2; id < 1_000; id++) {
+    for (int id = 2; id < 3_500; id++) {
       writer.write(ChangeEvent.insert(new Object[] {id, "dropped"}, 10));
     }
     assertThat(warehouse.parquetFiles("events")).hasSizeGreaterThan(committed.size());
@@ -133,9 +128,23 @@ class IcebergAppendIT {
         .hasMessage("Cannot write a row to sales.events: key column 'id' is null");
   }
 
+  @Test
+  void aStreamWithoutNamespaceGetsATableAtTheWarehouseRoot() {
+    StreamSpec topic = new StreamSpec(StreamId.of("", "clicks"), StreamId.of("", "clicks"), SyncMode.CDC_ONLY,
+        List.of(column("id", DataType.INT)), List.of(), List.of(), Optional.empty());
+    StreamWriter writer = warehouse.newDestination().openStream(new WriteRequest(topic, WriteMode.APPEND, "l"));
+    writeAndCommit(writer, List.<Object[]>of(new Object[] {7}), "offsets-1");
+
+    Table table = warehouse.readCatalog().loadTable(TableIdentifier.of(Namespace.empty(), "clicks"));
+    assertThat(table.location()).isEqualTo("file:" + warehouse.directory().toAbsolutePath() + "/clicks");
+    assertThat(IcebergTestWarehouse.rows(table, Optional.empty())).extracting(row -> row.getField("id"))
+        .containsExactly(7);
+  }
+
   private static long sizeOfFilesAddedBy(Table table, long snapshotId) {
     long bytes = 0;
-    for (var file : table.snapshot(snapshotId).addedDataFiles(table.io())) {
+    SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(table.snapshot(snapshotId)).build();
+    for (DataFile file : changes.addedDataFiles()) {
       bytes += file.fileSizeInBytes();
     }
     return bytes;

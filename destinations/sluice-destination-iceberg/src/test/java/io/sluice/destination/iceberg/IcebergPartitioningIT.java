@@ -13,7 +13,6 @@ import io.sluice.spi.WriteMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -29,10 +28,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.transforms.Transforms;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each partition transform, on columns whose names need exact handling ({@code Order Id}, {@code café.price}):
@@ -48,19 +45,8 @@ class IcebergPartitioningIT {
       column("city", DataType.STRING));
   private static final int ROWS = 60;
 
-  @TempDir
-  Path directory;
-  private IcebergTestWarehouse warehouse;
-
-  @BeforeEach
-  void openWarehouse() {
-    warehouse = new IcebergTestWarehouse(directory);
-  }
-
-  @AfterEach
-  void closeWarehouse() {
-    warehouse.close();
-  }
+  @RegisterExtension
+  final IcebergTestWarehouse warehouse = new IcebergTestWarehouse();
 
   @Test
   void identityOfAColumnWithSpacesAndOfABareColumnName() {

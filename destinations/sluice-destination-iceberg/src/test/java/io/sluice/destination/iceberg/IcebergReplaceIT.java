@@ -13,16 +13,13 @@ import io.sluice.spi.SluiceException;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Full refresh: staged on a branch that starts empty, invisible until publish, swapped in atomically,
@@ -32,19 +29,8 @@ class IcebergReplaceIT {
   private static final StreamSpec ORDERS = stream("orders",
       List.of(column("id", DataType.LONG), column("item", DataType.STRING)), List.of("id"), List.of("bucket(2, id)"));
 
-  @TempDir
-  Path directory;
-  private IcebergTestWarehouse warehouse;
-
-  @BeforeEach
-  void openWarehouse() {
-    warehouse = new IcebergTestWarehouse(directory);
-  }
-
-  @AfterEach
-  void closeWarehouse() {
-    warehouse.close();
-  }
+  @RegisterExtension
+  final IcebergTestWarehouse warehouse = new IcebergTestWarehouse();
 
   @Test
   void replacesExistingRowsOnlyAtPublishAndResumesInANewProcess() {
@@ -137,7 +123,7 @@ class IcebergReplaceIT {
 
     assertThatThrownBy(writer::publish)
         .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
-        .hasMessageContaining("Cannot publish load careless to sales.orders: 1 rows were written after the last commit");
+        .hasMessage("Cannot publish load careless to sales.orders: 1 rows were written after the last commit");
     assertThat(warehouse.rows("orders")).isEmpty();
   }
 

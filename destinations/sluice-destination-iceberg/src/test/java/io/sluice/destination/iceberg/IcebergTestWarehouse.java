@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,23 +30,49 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A warehouse in a test's temporary directory: a destination writing into it, and a separate catalog
- * connection that reads tables back the way another engine would.
+ * A warehouse in a temporary directory: a destination writing into it, and a separate catalog connection that
+ * reads tables back the way another engine would. Either a {@code @RegisterExtension} field (a fresh directory
+ * per test, removed afterwards) or built on a {@code @TempDir} and closed by the test.
  */
-final class IcebergTestWarehouse implements AutoCloseable {
+final class IcebergTestWarehouse implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   static final String NAMESPACE = "sales";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path directory;
-  private final ObjectNode config;
+  private Path directory;
+  private ObjectNode config;
   private final List<Destination> destinations = new ArrayList<>();
   private JdbcCatalog readCatalog;
 
+  /** For {@code @RegisterExtension}: the directory is made before each test. */
+  IcebergTestWarehouse() {}
+
   IcebergTestWarehouse(Path directory) {
-    this.directory = directory;
-    this.config = JSON.createObjectNode().put("warehouse", directory.toString());
+    use(directory);
+  }
+
+  private void use(Path newDirectory) {
+    this.directory = newDirectory;
+    this.config = JSON.createObjectNode().put("warehouse", newDirectory.toString());
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    use(Files.createTempDirectory("sluice-iceberg-"));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    close();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   /** Sets a top-level config key before the first destination opens. */
@@ -127,7 +154,8 @@ final class IcebergTestWarehouse implements AutoCloseable {
     return new Column(name, type, true, type.toString());
   }
 
-  private JdbcCatalog readCatalog() {
+  /** A catalog connection of its own, as another engine reading the warehouse would have. */
+  JdbcCatalog readCatalog() {
     if (readCatalog == null) {
       readCatalog = IcebergCatalogFactory.open(IcebergConfig.from(config));
     }
@@ -137,8 +165,10 @@ final class IcebergTestWarehouse implements AutoCloseable {
   @Override
   public void close() {
     destinations.forEach(Destination::close);
+    destinations.clear();
     if (readCatalog != null) {
       readCatalog.close();
+      readCatalog = null;
     }
   }
 }

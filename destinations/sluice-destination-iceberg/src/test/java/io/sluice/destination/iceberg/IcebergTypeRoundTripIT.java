@@ -3,9 +3,12 @@ package io.sluice.destination.iceberg;
 import static io.sluice.destination.iceberg.IcebergTestWarehouse.column;
 import static io.sluice.destination.iceberg.IcebergTestWarehouse.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.spi.Column;
+import io.sluice.spi.ConfigException;
 import io.sluice.spi.DataType;
+import io.sluice.spi.StreamSpec;
 import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
 import java.math.BigDecimal;
@@ -99,6 +102,31 @@ class IcebergTypeRoundTripIT {
       assertThat(rows.get(1).getField("clock")).isNull();
       assertThat(rows.get(2).getField("clock")).isEqualTo(LocalTime.MIDNIGHT);
       assertThat(rows.get(0).getField("clock_tz")).isEqualTo("10:15:30.000001+05:30");
+    }
+  }
+
+  @Test
+  void aFloatingPointKeyIsRequiredButNoIdentifierAndAMissingKeyColumnIsAConfigError(
+      @TempDir java.nio.file.Path directory) {
+    try (IcebergTestWarehouse warehouse = new IcebergTestWarehouse(directory)) {
+      List<Column> columns = List.of(column("Order Id", DataType.LONG), column("score", DataType.DOUBLE),
+          column("note", DataType.STRING));
+      warehouse.open(stream("scores", columns, List.of("Order Id", "score"), List.of()), WriteMode.APPEND, "l")
+          .close();
+      Schema schema = warehouse.table("scores").schema();
+      assertThat(schema.identifierFieldNames()).isEmpty();
+      assertThat(schema.asStruct().field("Order Id").isRequired()).isTrue();
+      assertThat(schema.asStruct().field("score").isRequired()).isTrue();
+      assertThat(schema.asStruct().field("note").isOptional()).isTrue();
+
+      warehouse.open(stream("keyed", columns, List.of("Order Id"), List.of()), WriteMode.APPEND, "l").close();
+      assertThat(warehouse.table("keyed").schema().identifierFieldNames()).containsExactly("Order Id");
+
+      StreamSpec broken = stream("broken", columns, List.of("id"), List.of());
+      assertThatThrownBy(() -> warehouse.open(broken, WriteMode.APPEND, "l"))
+          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("primary_key"))
+          .hasMessage("Cannot use key column 'id' for table sales.broken: it is not among the stream's "
+              + "selected columns");
     }
   }
 

@@ -66,6 +66,15 @@ final class PostgresSourceFixture {
     return rows;
   }
 
+  /** Closes what a test class started, in order, skipping what never started; for {@code @AfterAll}. */
+  static void close(AutoCloseable... resources) throws Exception {
+    for (AutoCloseable resource : resources) {
+      if (resource != null) {
+        resource.close();
+      }
+    }
+  }
+
   /** Plans the stream and reads every split. */
   static List<Object[]> readAll(Source source, StreamSpec spec) throws InterruptedException {
     List<Object[]> rows = new ArrayList<>();

@@ -133,13 +133,8 @@ class PostgresTypesIT {
   }
 
   @AfterAll
-  static void stopServer() {
-    if (source != null) {
-      source.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+  static void stopServer() throws Exception {
+    PostgresSourceFixture.close(source, server);
   }
 
   /** One row per source type: the DataType it maps to. */

@@ -1,0 +1,129 @@
+package io.sluice.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.spi.Catalog;
+import io.sluice.spi.Column;
+import io.sluice.spi.DataType;
+import io.sluice.spi.Source;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamId;
+import io.sluice.spi.SyncMode;
+import io.sluice.testkit.PostgresServer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Discovery: which relations become streams (tables and partitioned tables of the configured schemas that the
+ * role can read; no views, sequences, partitions or other schemas), and each stream's columns, types,
+ * nullability and key, also for names that need quoting.
+ */
+class PostgresDiscoverIT {
+  static final String WEIRD_TABLE = "Weird \"Name\". With Space";
+  private static PostgresServer server;
+
+  @BeforeAll
+  static void startServer() {
+    server = PostgresServer.start();
+    server.execute("""
+        CREATE SCHEMA shop;
+        CREATE SCHEMA elsewhere;
+        CREATE TABLE shop.orders (
+          id bigint PRIMARY KEY,
+          customer text NOT NULL,
+          total numeric(12,2),
+          placed_at timestamptz NOT NULL DEFAULT now(),
+          note varchar(100)
+        );
+        CREATE TABLE shop.order_lines (order_id bigint, line int, sku text NOT NULL, PRIMARY KEY (line, order_id));
+        CREATE TABLE shop."Weird ""Name"". With Space" ("Mixed Case" int PRIMARY KEY, "dot.col" text, "ünï ☃" text);
+        INSERT INTO shop."Weird ""Name"". With Space" VALUES (1, 'a.b', '☃'), (2, NULL, 'x');
+        CREATE TABLE shop.dropped_column (a int, b int, c int);
+        ALTER TABLE shop.dropped_column DROP COLUMN b;
+        CREATE TABLE shop.events (at date NOT NULL, kind text) PARTITION BY RANGE (at);
+        CREATE TABLE shop.events_2024 PARTITION OF shop.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        CREATE TABLE shop.secret (id int);
+        CREATE VIEW shop.order_view AS SELECT * FROM shop.orders;
+        CREATE MATERIALIZED VIEW shop.order_summary AS SELECT count(*) FROM shop.orders;
+        CREATE SEQUENCE shop.order_numbers;
+        CREATE TABLE elsewhere.hidden (id int);
+        CREATE ROLE reader LOGIN PASSWORD 'reader-password';
+        GRANT USAGE ON SCHEMA shop TO reader;
+        GRANT SELECT ON ALL TABLES IN SCHEMA shop TO reader;
+        REVOKE SELECT ON shop.secret FROM reader;
+        """);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    PostgresSourceFixture.close(server);
+  }
+
+  @Test
+  void listsTablesAndPartitionedTablesOfTheConfiguredSchemasOnly() {
+    try (Source source = PostgresSourceFixture.source(PostgresSourceFixture.config(server, "shop"))) {
+      assertThat(source.discover().streams()).extracting(StreamDescriptor::id).containsExactly(
+          StreamId.of("shop", WEIRD_TABLE), StreamId.of("shop", "dropped_column"), StreamId.of("shop", "events"),
+          StreamId.of("shop", "order_lines"), StreamId.of("shop", "orders"), StreamId.of("shop", "secret"));
+    }
+  }
+
+  @Test
+  void leavesOutTablesTheRoleCannotRead() {
+    ObjectNode config = PostgresSourceFixture.config(server, "shop", "elsewhere");
+    config.put("username", "reader");
+    config.put("password", "reader-password");
+    try (Source source = PostgresSourceFixture.source(config)) {
+      assertThat(source.discover().streams()).extracting(s -> s.id().name())
+          .contains("orders")
+          .doesNotContain("secret", "hidden");
+    }
+  }
+
+  @Test
+  void describesColumnsInOrderWithTypesNullabilityAndKey() {
+    try (Source source = PostgresSourceFixture.source(PostgresSourceFixture.config(server, "shop"))) {
+      Catalog catalog = source.discover();
+      StreamDescriptor orders = PostgresSourceFixture.stream(catalog, "shop", "orders");
+      assertThat(orders.columns()).containsExactly(
+          new Column("id", DataType.LONG, false, "bigint"),
+          new Column("customer", DataType.STRING, false, "text"),
+          new Column("total", DataType.decimal(12, 2), true, "numeric(12,2)"),
+          new Column("placed_at", DataType.TIMESTAMP_TZ, false, "timestamp with time zone"),
+          new Column("note", DataType.STRING, true, "character varying(100)"));
+      assertThat(orders.primaryKey()).containsExactly("id");
+      assertThat(orders.syncModes()).containsExactly(SyncMode.FULL_REFRESH);
+      assertThat(orders.notes()).isEmpty();
+
+      StreamDescriptor lines = PostgresSourceFixture.stream(catalog, "shop", "order_lines");
+      assertThat(lines.columns()).extracting(Column::name).containsExactly("order_id", "line", "sku");
+      assertThat(lines.primaryKey()).as("key order, not column order").containsExactly("line", "order_id");
+      assertThat(lines.columns()).extracting(Column::nullable).containsExactly(false, false, false);
+
+      assertThat(PostgresSourceFixture.stream(catalog, "shop", "dropped_column").columns())
+          .extracting(Column::name).containsExactly("a", "c");
+      StreamDescriptor secret = PostgresSourceFixture.stream(catalog, "shop", "secret");
+      assertThat(secret.primaryKey()).isEmpty();
+      assertThat(secret.notes()).anyMatch(n -> n.contains("no primary key"));
+      assertThat(PostgresSourceFixture.stream(catalog, "shop", "events").notes())
+          .anyMatch(n -> n.contains("partitioned"));
+    }
+  }
+
+  @Test
+  void namesThatNeedQuotingAreDiscoveredAndReadExactly() throws Exception {
+    try (Source source = PostgresSourceFixture.source(PostgresSourceFixture.config(server, "shop"))) {
+      StreamDescriptor weird = PostgresSourceFixture.stream(source.discover(), "shop", WEIRD_TABLE);
+      assertThat(weird.columns()).extracting(Column::name).containsExactly("Mixed Case", "dot.col", "ünï ☃");
+      assertThat(weird.primaryKey()).containsExactly("Mixed Case");
+
+      List<Object[]> rows = PostgresSourceFixture.readAll(source, PostgresSourceFixture.spec(weird));
+      assertThat(rows).extracting(Arrays::asList).containsExactlyInAnyOrder(
+          Arrays.asList(1, "a.b", "☃"), Arrays.asList(2, null, "x"));
+    }
+  }
+}
