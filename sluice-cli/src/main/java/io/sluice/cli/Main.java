@@ -5,6 +5,7 @@ import io.sluice.spi.ConfigException;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +39,11 @@ public final class Main {
     commandLine.setErr(new java.io.PrintWriter(err, true));
     commandLine.setExitCodeExceptionMapper(Main::exitCode);
     commandLine.setParameterExceptionHandler((exception, arguments) -> {
-      err.println("sluice: " + exception.getMessage());
+      // An unknown option is the likelier mistake than the missing ones it leaves behind: name it first.
+      List<String> unmatched = exception.getCommandLine().getUnmatchedArguments();
+      String message = unmatched.isEmpty() || exception instanceof CommandLine.UnmatchedArgumentException
+          ? exception.getMessage() : "Unknown option: '" + unmatched.get(0) + "'";
+      err.println("sluice: " + message + suggestion(exception.getCommandLine(), unmatched));
       err.println("Run 'sluice " + (exception.getCommandLine().getCommandName().equals("sluice") ? ""
           : exception.getCommandLine().getCommandName() + " ") + "--help' for usage.");
       return ExitCode.USAGE.code();
@@ -55,6 +60,17 @@ public final class Main {
       return ExitCode.USAGE.code();
     }
     return commandLine.execute(args);
+  }
+
+  private static String suggestion(CommandLine command, List<String> unmatched) {
+    if (unmatched.isEmpty()) {
+      return "";
+    }
+    List<String> names = new java.util.ArrayList<>();
+    command.getCommandSpec().options().forEach(option -> names.addAll(List.of(option.names())));
+    names.addAll(command.getSubcommands().keySet());
+    return io.sluice.engine.config.Suggestions.suggest(unmatched.get(0), names)
+        .map(s -> " (did you mean '" + s + "'?)").orElse("");
   }
 
   /** The one-line description of a failure: the message of the first exception that has one worth showing. */

@@ -19,10 +19,11 @@ final class IcebergReadBack implements AutoCloseable {
 
   /** Opens the embedded default catalog of a warehouse: SQLite at {@code <warehouse>/catalog.db}, named sluice. */
   IcebergReadBack(Path warehouse) {
-    catalog.setConf(new org.apache.hadoop.conf.Configuration());
     catalog.initialize("sluice", Map.of(
         "uri", "jdbc:sqlite:" + warehouse.resolve("catalog.db"),
-        "warehouse", warehouse.toString()));
+        "warehouse", warehouse.toString(),
+        "jdbc.schema-version", "V1",
+        "io-impl", LocalDiskFileIO.class.getName()));
   }
 
   Table table(String namespace, String name) {

@@ -74,7 +74,7 @@ class TestConfigErrors {
   void unknownOptionIsUsageError() {
     CliRun run = CliRun.of("sync", "--sorce", "x");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("Unknown option: '--sorce'");
+    assertThat(run.err()).contains("Unknown option: '--sorce' (did you mean '--source'?)");
   }
 
   @Test
