@@ -58,10 +58,10 @@ public final class SampleDataset {
                CASE WHEN g %% 97 = 0 THEN NULL
                     ELSE timestamptz '2024-01-01 00:10:00+00' + make_interval(secs => g * 13.5) END,
                date '2024-01-01' + (g %% 366)::int,
-               CASE WHEN g %% 41 = 0 THEN NULL ELSE time '00:00:00' + make_interval(secs => (g * 7) %% 86400) END,
-               CASE WHEN g %% 33 = 0 THEN NULL ELSE round(((g * 37) %% 100000) / 1000.0, 3) END,
-               round(((g * 7919) %% 25000) / 100.0, 2),
-               CASE WHEN g %% 11 = 0 THEN NULL ELSE ((g * 31) %% 2000) / 100.0 - 1.5 END,
+               CASE WHEN g %% 41 = 0 THEN NULL ELSE time '00:00:00' + make_interval(secs => (g::bigint * 7) %% 86400) END,
+               CASE WHEN g %% 33 = 0 THEN NULL ELSE round(((g::bigint * 37) %% 100000) / 1000.0, 3) END,
+               round(((g::bigint * 7919) %% 25000) / 100.0, 2),
+               CASE WHEN g %% 11 = 0 THEN NULL ELSE ((g::bigint * 31) %% 2000) / 100.0 - 1.5 END,
                CASE WHEN g %% 13 = 0 THEN NULL ELSE ((g %% 50) / 10.0)::real END,
                CASE WHEN g %% 17 = 0 THEN NULL ELSE g %% 3 <> 0 END,
                (ARRAY['card','cash','voucher','disputed']::demo.payment_type[])[1 + g %% 4],
@@ -97,7 +97,7 @@ public final class SampleDataset {
                CASE WHEN g %% 10 = 0 THEN NULL ELSE 'user' || g || '@example.com' END,
                (ARRAY['CH','JP','FR','BR','UA','US'])[1 + g %% 6],
                timestamptz '2020-02-29 23:59:59.999999+00' + make_interval(hours => g),
-               CASE WHEN g %% 9 = 0 THEN NULL ELSE date '1950-01-01' + (g * 3) %% 20000 END,
+               CASE WHEN g %% 9 = 0 THEN NULL ELSE date '1950-01-01' + ((g * 3) %% 20000) END,
                CASE g %% 1000 WHEN 1 THEN 9999999999999999999999999999.9999999999
                              WHEN 2 THEN -9999999999999999999999999999.9999999999
                              ELSE (g * 1.0000000001)::numeric(38,10) END,

@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("The Iceberg tables are in " + root + " (JDBC catalog 'sluice' on SQLite: "
         + root.resolve("catalog.db") + ").");
     out.println("Query them with Spark SQL:");
-    out.println("  spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0,"
+    out.println("  spark-sql --packages org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.12.0,"
         + "org.xerial:sqlite-jdbc:3.50.3.0 \\");
     out.println("    --conf spark.sql.catalog.sluice=org.apache.iceberg.spark.SparkCatalog \\");
     out.println("    --conf spark.sql.catalog.sluice.type=jdbc \\");
