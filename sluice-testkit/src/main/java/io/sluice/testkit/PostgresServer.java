@@ -15,13 +15,13 @@ import java.sql.Statement;
  * A real PostgreSQL server from embedded binaries, on an ephemeral port of 127.0.0.1, with
  * {@code wal_level=logical}. Start one per test class (or suite) and close it in {@code @AfterAll}.
  *
- * <p>The superuser is {@code postgres} with password {@code postgres}; the database is {@code postgres}. TCP
+ * <p>The superuser is {@code postgres} with password {@link #PASSWORD}; the database is {@code postgres}. TCP
  * connections must give the right password (SCRAM), as on a real server, so tests of wrong credentials mean
  * something; only the Unix socket, which the tests do not use, trusts every local user.
  */
 public final class PostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
-  public static final String PASSWORD = "postgres";
+  public static final String PASSWORD = "embedded-pg-secret";
   public static final String DATABASE = "postgres";
 
   private final EmbeddedPostgres postgres;
