@@ -1,15 +1,14 @@
 package io.sluice.destination.iceberg;
 
-import java.util.List;
 import java.util.Optional;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.io.WriteResult;
 
 /**
  * Where a {@link IcebergStreamWriter}'s commits go, and how they become visible: {@link MainBranchTarget} for
- * {@code APPEND}, {@link StagingBranchTarget} for {@code REPLACE}. Called on the writer's thread only; every
+ * {@code APPEND} and {@code UPSERT}, {@link StagingBranchTarget} for {@code REPLACE}. Called on the writer's thread only; every
  * method reads the table's current metadata, so callers refresh the table first.
  */
 interface CommitTarget {
@@ -24,8 +23,11 @@ interface CommitTarget {
   /** The checkpoint this target resumes from, per {@link io.sluice.spi.StreamWriter#committedCheckpoint()}. */
   Optional<String> committedCheckpoint(Table table);
 
-  /** A pending commit adding {@code dataFiles} to {@link #branch()}; the caller adds the summary and commits. */
-  SnapshotUpdate<?> newCommit(Table table, List<DataFile> dataFiles);
+  /**
+   * A pending commit adding {@code files}, data and delete files, to {@link #branch()} in one snapshot; the caller
+   * adds the summary and commits.
+   */
+  SnapshotUpdate<?> newCommit(Table table, WriteResult files);
 
   /** The snapshot at the head of {@link #branch()}, or null when it has none yet. */
   Snapshot head(Table table);

@@ -1,94 +1,50 @@
 package io.sluice.destination.iceberg;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.FanoutDataWriter;
-import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.iceberg.io.RollingDataWriter;
 
 /**
- * Writes rows into Parquet data files of one table between two commits: one rolling file per partition
- * (Iceberg's {@link FanoutDataWriter}, since change streams arrive in no partition order), each closed and
- * replaced at the target size. Used once: {@link #finish()} or {@link #abort()} ends it.
- *
- * <p>Equality-delete files for upserts will get a sibling writer of the same shape; the commit then becomes a
- * row delta of both results.
+ * Writes rows into Parquet data files of the table's current spec: one rolling file per partition, each closed
+ * and replaced at the target size. Reusable across commits: {@link #finish()} closes the open files and the
+ * next row opens new ones. Not thread-safe.
  */
 final class IcebergDataFileWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(IcebergDataFileWriter.class);
-  private final PartitionSpec spec;
-  private final FileIO io;
-  private final FanoutDataWriter<Record> files;
-  private final PartitionKey partitionKey;
-  private final InternalRecordWrapper partitionSource;
-  private boolean finished;
+  private final RollingFilesByPartition<RollingDataWriter<Record>, DataFile> files;
 
   /**
    * @param fileNames names the files; one factory per stream writer keeps names unique across commits
    */
-  IcebergDataFileWriter(Table table, OutputFileFactory fileNames, long targetFileSizeBytes) {
-    this.spec = table.spec();
-    this.io = table.io();
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
-    this.files = new FanoutDataWriter<>(writers, fileNames, io, targetFileSizeBytes);
-    if (spec.isUnpartitioned()) {
-      this.partitionKey = null;
-      this.partitionSource = null;
-    } else {
-      this.partitionKey = new PartitionKey(spec, table.schema());
-      // Transforms take Iceberg's internal representation (micros, days), not LocalDateTime and friends.
-      this.partitionSource = new InternalRecordWrapper(table.schema().asStruct());
-    }
+  IcebergDataFileWriter(Table table, FileWriterFactory<Record> writers, OutputFileFactory fileNames,
+      long targetFileSizeBytes) {
+    PartitionSpec spec = table.spec();
+    this.files = new RollingFilesByPartition<>(table, spec,
+        partition -> new RollingDataWriter<>(writers, fileNames, table.io(), targetFileSizeBytes, spec, partition),
+        writer -> writer.result().dataFiles());
   }
 
-  void write(Record record) {
-    if (partitionKey == null) {
-      files.write(record, spec, null);
-    } else {
-      partitionKey.partition(partitionSource.wrap(record));
-      files.write(record, spec, partitionKey);
-    }
+  /** Writes {@code row} (encoded before this returns, so the caller may reuse it) and returns where it went. */
+  RowLocation write(Record row) {
+    RollingFilesByPartition.Open<RollingDataWriter<Record>> open = files.forRow(row);
+    RollingDataWriter<Record> writer = open.writer();
+    // Read before the write: a write that reaches the target size closes the file and opens the next one.
+    RowLocation location = new RowLocation(writer.currentFilePath(), writer.currentFileRows(), open.partition());
+    writer.write(row);
+    return location;
   }
 
-  /** Closes every open file and returns the data files written. */
+  /** Closes every open file and returns the data files written since the last call. */
   List<DataFile> finish() {
-    close();
-    return files.result().dataFiles();
+    return files.finish();
   }
 
-  /** Closes and deletes every file written; best effort, never throws. */
+  /** Closes and deletes every open file; best effort, never throws. */
   void abort() {
-    try {
-      for (DataFile file : finish()) {
-        io.deleteFile(file.location());
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot delete the uncommitted data files: {}; they stay as orphans that no snapshot references",
-          e.toString());
-    }
-  }
-
-  private void close() {
-    if (finished) {
-      return;
-    }
-    finished = true;
-    try {
-      files.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close data files: " + e.getMessage(), e);
-    }
+    files.abort();
   }
 }

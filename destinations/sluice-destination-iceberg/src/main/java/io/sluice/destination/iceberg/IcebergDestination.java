@@ -73,35 +73,45 @@ final class IcebergDestination implements Destination {
    * Creates or evolves the table, then opens a writer.
    *
    * @throws io.sluice.spi.ConfigException for bad partitioning or key columns
-   * @throws SluiceException CONFIG for incompatible schema changes, INTERNAL for {@link WriteMode#UPSERT}
+   * @throws SluiceException CONFIG for incompatible schema changes, and for {@link WriteMode#UPSERT} without a
+   *     usable primary key or into a table of format version 1
    */
   @Override
   public StreamWriter openStream(WriteRequest request) {
     String tableName = IcebergTableProvisioner.identifier(request.stream()).toString();
     if (request.mode() == WriteMode.UPSERT) {
-      throw new SluiceException(ErrorKind.INTERNAL,
-          "Cannot apply upserts to " + tableName + ": upserts arrive with the CDC issue");
+      IcebergUpsertWriter.checkStream(request.stream(), tableName);
     }
     JdbcCatalog openCatalog = catalog();
     Table table;
+    CommitTarget target;
+    IcebergRowWriter rows;
     try {
       table = new IcebergTableProvisioner(openCatalog, openCatalog, config).prepare(request.stream());
+      switch (request.mode()) {
+        case REPLACE -> {
+          StagingBranchTarget staging = new StagingBranchTarget(request.loadId(), tableName);
+          staging.removeStaleBranches(table);
+          target = staging;
+          rows = new IcebergInsertWriter(table, config.targetFileSizeBytes());
+        }
+        case APPEND -> {
+          target = new MainBranchTarget();
+          rows = new IcebergInsertWriter(table, config.targetFileSizeBytes());
+        }
+        case UPSERT -> {
+          target = new MainBranchTarget();
+          rows = IcebergUpsertWriter.open(table, request.stream(), tableName, config.targetFileSizeBytes());
+        }
+        default -> throw new IllegalArgumentException("Cannot open a writer for mode " + request.mode());
+      }
     } catch (SluiceException e) {
       throw e;
     } catch (RuntimeException e) {
       throw IcebergCommitFailures.classify("create or evolve table " + tableName, e);
     }
-    CommitTarget target;
-    if (request.mode() == WriteMode.REPLACE) {
-      StagingBranchTarget staging = new StagingBranchTarget(request.loadId(), tableName);
-      staging.removeStaleBranches(table);
-      target = staging;
-    } else {
-      target = new MainBranchTarget();
-    }
     IcebergRecordMapper mapper = new IcebergRecordMapper(tableName, table.schema(), request.stream().columns());
-    return new IcebergStreamWriter(table, tableName, request.loadId(), target, mapper,
-        config.targetFileSizeBytes());
+    return new IcebergStreamWriter(table, tableName, request.loadId(), request.mode(), target, mapper, rows);
   }
 
   private synchronized JdbcCatalog catalog() {

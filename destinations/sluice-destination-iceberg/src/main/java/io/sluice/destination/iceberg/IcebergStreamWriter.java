@@ -6,57 +6,58 @@ import io.sluice.spi.ErrorKind;
 import io.sluice.spi.Operation;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.StreamWriter;
+import io.sluice.spi.WriteMode;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
+import java.util.stream.Stream;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one stream into one Iceberg table, for {@code APPEND} or {@code REPLACE} (the {@link CommitTarget}
- * decides where commits go). All calls come from the stream's single writer thread.
+ * Writes one stream into one Iceberg table, for any {@link WriteMode}: the {@link IcebergRowWriter} decides what
+ * files a row becomes (added rows, or rows applied by key), the {@link CommitTarget} where commits go. All calls
+ * come from the stream's single writer thread.
  *
- * <p>Rows go into open Parquet files ({@link IcebergDataFileWriter}); {@link #commit} closes them and adds them
- * in one Iceberg snapshot whose summary carries the checkpoint and load id. Files of a commit that failed
- * stay pending, so a retried {@code commit} includes them and {@link #abort} deletes them; files of a commit
- * whose outcome is unknown are never deleted, since the table may reference them.
+ * <p>{@link #commit} closes the open files and adds them, data and delete files alike, in one Iceberg snapshot
+ * whose summary carries the checkpoint and load id. Files of a commit that failed stay pending, so a retried
+ * {@code commit} includes them and {@link #abort} deletes them; files of a commit whose outcome is unknown are
+ * never deleted, since the table may reference them.
  */
 final class IcebergStreamWriter implements StreamWriter {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergStreamWriter.class);
+  private static final WriteResult NO_FILES = WriteResult.builder().build();
 
   private final Table table;
   private final String tableName;
   private final String loadId;
+  private final WriteMode mode;
   private final CommitTarget target;
   private final IcebergRecordMapper mapper;
-  private final OutputFileFactory fileNames;
-  private final long targetFileSizeBytes;
+  private final IcebergRowWriter rows;
 
-  private IcebergDataFileWriter openFiles;
   private long openRecords;
-  private final List<DataFile> pendingFiles = new ArrayList<>();
+  private WriteResult pendingFiles = NO_FILES;
   private long pendingRecords;
   /** The checkpoint at the target's head as last seen, to skip commits that would change nothing. */
   private Optional<String> headCheckpoint = Optional.empty();
 
-  IcebergStreamWriter(Table table, String tableName, String loadId, CommitTarget target,
-      IcebergRecordMapper mapper, long targetFileSizeBytes) {
+  IcebergStreamWriter(Table table, String tableName, String loadId, WriteMode mode, CommitTarget target,
+      IcebergRecordMapper mapper, IcebergRowWriter rows) {
     this.table = table;
     this.tableName = tableName;
     this.loadId = loadId;
+    this.mode = mode;
     this.target = target;
     this.mapper = mapper;
-    this.targetFileSizeBytes = targetFileSizeBytes;
-    this.fileNames = OutputFileFactory.builderFor(table, 1, 0).format(FileFormat.PARQUET).build();
+    this.rows = rows;
   }
 
   @Override
@@ -71,23 +72,22 @@ final class IcebergStreamWriter implements StreamWriter {
   }
 
   /**
-   * @throws SluiceException (INTERNAL) for updates and deletes, which arrive with CDC support
+   * @throws SluiceException (INTERNAL) for updates and deletes outside {@link WriteMode#UPSERT}, and for rows that
+   *     do not fit the stream (a null key, a value of the wrong class)
    */
   @Override
   public void write(ChangeEvent event) {
-    if (event.operation() != Operation.INSERT) {
+    if (event.operation() != Operation.INSERT && mode != WriteMode.UPSERT) {
       throw new SluiceException(ErrorKind.INTERNAL, "Cannot apply " + event.operation() + " events to "
-          + tableName + ": upserts arrive with the CDC issue");
-    }
-    if (openFiles == null) {
-      openFiles = new IcebergDataFileWriter(table, fileNames, targetFileSizeBytes);
+          + tableName + ": the stream is written in " + mode + " mode, which only adds rows; updates and deletes "
+          + "need UPSERT");
     }
     try {
-      openFiles.write(mapper.map(event.values()));
+      rows.write(event.operation(), mapper.map(event.values()));
     } catch (SluiceException e) {
       throw e;
     } catch (UncheckedIOException e) {
-      throw new SluiceException(ErrorKind.PERMANENT, "Cannot write data files of " + tableName + ": "
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot write files of " + tableName + ": "
           + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new SluiceException(ErrorKind.INTERNAL, "Cannot write a row to " + tableName + ": " + e.getMessage(), e);
@@ -98,13 +98,14 @@ final class IcebergStreamWriter implements StreamWriter {
   @Override
   public CommitResult commit(String checkpoint) {
     Objects.requireNonNull(checkpoint, "checkpoint");
-    closeOpenFiles();
+    finishOpenFiles();
     Snapshot head;
     try {
       // Whether the staging branch exists decides how the commit starts it: decide on current metadata.
       table.refresh();
       head = target.head(table);
-      if (pendingFiles.isEmpty() && head != null && headCheckpoint.equals(Optional.of(checkpoint))) {
+      if (files(pendingFiles).findAny().isEmpty() && head != null
+          && headCheckpoint.equals(Optional.of(checkpoint))) {
         return new CommitResult(0, 0, 0, Long.toString(head.snapshotId()));
       }
       SnapshotUpdate<?> update = target.newCommit(table, pendingFiles);
@@ -114,18 +115,19 @@ final class IcebergStreamWriter implements StreamWriter {
       head = target.head(table);
     } catch (CommitStateUnknownException e) {
       // The table may reference these files now: forget them so that abort() cannot delete them.
-      pendingFiles.clear();
+      pendingFiles = NO_FILES;
       pendingRecords = 0;
+      rows.forgetFinished();
       headCheckpoint = Optional.empty();
       throw IcebergCommitFailures.classify("commit to " + tableName, e);
     } catch (RuntimeException e) {
       throw IcebergCommitFailures.classify("commit to " + tableName, e);
     }
-    long bytes = pendingFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-    CommitResult result =
-        new CommitResult(pendingRecords, pendingFiles.size(), bytes, Long.toString(head.snapshotId()));
-    pendingFiles.clear();
+    CommitResult result = new CommitResult(pendingRecords, files(pendingFiles).count(),
+        files(pendingFiles).mapToLong(ContentFile::fileSizeInBytes).sum(), Long.toString(head.snapshotId()));
+    pendingFiles = NO_FILES;
     pendingRecords = 0;
+    rows.forgetFinished();
     headCheckpoint = Optional.of(checkpoint);
     LOG.debug("Committed {} rows in {} files to {} on branch {}", result.records(), result.files(), tableName,
         target.branch());
@@ -138,7 +140,7 @@ final class IcebergStreamWriter implements StreamWriter {
    */
   @Override
   public void publish() {
-    if (openFiles != null || !pendingFiles.isEmpty()) {
+    if (openRecords > 0 || files(pendingFiles).findAny().isPresent()) {
       throw new SluiceException(ErrorKind.INTERNAL, "Cannot publish load " + loadId + " to " + tableName + ": "
           + (openRecords + pendingRecords) + " rows were written after the last commit");
     }
@@ -156,20 +158,10 @@ final class IcebergStreamWriter implements StreamWriter {
   /** Deletes the files written since the last commit, except those of a commit whose outcome is unknown. */
   @Override
   public void abort() {
-    if (openFiles != null) {
-      openFiles.abort();
-      openFiles = null;
-      openRecords = 0;
-    }
-    for (DataFile file : pendingFiles) {
-      try {
-        table.io().deleteFile(file.location());
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot delete uncommitted data file {} of {}: {}; it stays as an orphan no snapshot references",
-            file.location(), tableName, e.toString());
-      }
-    }
-    pendingFiles.clear();
+    rows.abort();
+    openRecords = 0;
+    UncommittedFiles.delete(table.io(), files(pendingFiles)::iterator);
+    pendingFiles = NO_FILES;
     pendingRecords = 0;
   }
 
@@ -179,21 +171,23 @@ final class IcebergStreamWriter implements StreamWriter {
     abort();
   }
 
-  private void closeOpenFiles() {
-    if (openFiles == null) {
+  private void finishOpenFiles() {
+    if (openRecords == 0) {
       return;
     }
-    IcebergDataFileWriter files = openFiles;
-    openFiles = null;
     try {
-      pendingFiles.addAll(files.finish());
+      pendingFiles = WriteResult.builder().add(pendingFiles).add(rows.finish()).build();
       pendingRecords += openRecords;
     } catch (RuntimeException e) {
-      files.abort();
-      throw new SluiceException(ErrorKind.PERMANENT, "Cannot close the data files of " + tableName + ": "
+      rows.abort();
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot close the files of " + tableName + ": "
           + e.getMessage(), e);
     } finally {
       openRecords = 0;
     }
+  }
+
+  private static Stream<ContentFile<?>> files(WriteResult result) {
+    return Stream.concat(Arrays.stream(result.dataFiles()), Arrays.stream(result.deleteFiles()));
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.destination.iceberg;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +75,16 @@ final class StagingBranchTarget implements CommitTarget {
     return CommitTarget.checkpointOf(head(table));
   }
 
+  /**
+   * @throws IllegalArgumentException when {@code files} has delete files: a full refresh only adds rows
+   */
   @Override
-  public SnapshotUpdate<?> newCommit(Table table, List<DataFile> dataFiles) {
+  public SnapshotUpdate<?> newCommit(Table table, WriteResult files) {
+    if (files.deleteFiles().length > 0) {
+      throw new IllegalArgumentException("Cannot stage delete files on branch " + branch + ": a full refresh only "
+          + "adds rows");
+    }
+    List<DataFile> dataFiles = Arrays.asList(files.dataFiles());
     if (table.refs().containsKey(branch)) {
       AppendFiles append = table.newAppend().toBranch(branch);
       dataFiles.forEach(append::appendFile);

@@ -9,10 +9,15 @@
  *       used.
  *   <li>{@code IcebergTableProvisioner}, {@code IcebergTypeMapping}, {@code PartitionSpecParser}: create or
  *       evolve the table a stream writes to.
- *   <li>{@code IcebergStreamWriter}, {@code IcebergRecordMapper}, {@code IcebergValueConverters},
- *       {@code IcebergDataFileWriter}: rows to Parquet files to one Iceberg commit per checkpoint.
- *   <li>{@code CommitTarget}: {@code MainBranchTarget} (append) and {@code StagingBranchTarget} (full refresh
- *       staged on a branch and swapped in by {@code publish}).
+ *   <li>{@code IcebergStreamWriter}, {@code IcebergRecordMapper}, {@code IcebergValueConverters}: events to
+ *       Iceberg records to one Iceberg commit per checkpoint.
+ *   <li>{@code IcebergRowWriter}: records to files. {@code IcebergInsertWriter} adds rows (APPEND, REPLACE);
+ *       {@code IcebergUpsertWriter} applies them by key (UPSERT) with equality deletes
+ *       ({@code IcebergEqualityDeleteWriter}, in the spec {@code EqualityDeleteScope} picks) and position deletes
+ *       or deletion vectors. Both write data through {@code IcebergDataFileWriter}; open files are kept per
+ *       partition by {@code RollingFilesByPartition}.
+ *   <li>{@code CommitTarget}: {@code MainBranchTarget} (append, upsert) and {@code StagingBranchTarget} (full
+ *       refresh staged on a branch and swapped in by {@code publish}).
  *   <li>{@code IcebergCommitFailures}: Iceberg exceptions to Sluice's error kinds.
  * </ul>
  *
