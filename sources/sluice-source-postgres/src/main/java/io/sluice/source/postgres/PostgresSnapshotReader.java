@@ -1,28 +1,13 @@
 package io.sluice.source.postgres;
 
-import io.sluice.source.postgres.PostgresBinaryDecoders.Anomalies;
-import io.sluice.source.postgres.PostgresBinaryDecoders.ColumnReading;
-import io.sluice.source.postgres.PostgresBinaryDecoders.ValueDecoder;
-import io.sluice.source.postgres.PostgresCatalogQueries.Column;
-import io.sluice.source.postgres.PostgresCatalogQueries.Table;
-import io.sluice.spi.ErrorKind;
 import io.sluice.spi.RowSink;
-import io.sluice.spi.SluiceException;
 import io.sluice.spi.SnapshotReader;
 import io.sluice.spi.Split;
 import io.sluice.spi.StreamSpec;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +27,7 @@ final class PostgresSnapshotReader implements SnapshotReader {
   private final PostgresChunk chunk;
   private final Optional<String> snapshot;
   private final AtomicBoolean snapshotLossReported;
-  private Connection connection;
-  private CopyOut copy;
+  private PostgresTableCopy copy;
   private boolean used;
 
   /**
@@ -66,30 +50,15 @@ final class PostgresSnapshotReader implements SnapshotReader {
     }
     used = true;
     String what = "Cannot read chunk " + split.id() + " of " + stream.source();
-    connection = connections.open();
-    try (Statement statement = connection.createStatement()) {
-      beginTransaction(statement);
-      Table table = PostgresCatalogQueries.table(connection, stream.source().namespace(), stream.source().name())
-          .orElseThrow(() -> new SluiceException(ErrorKind.PERMANENT, what + ": the table does not exist"));
-      statement.execute("LOCK TABLE " + table.quotedName() + " IN ACCESS SHARE MODE");
-      Anomalies anomalies = new Anomalies();
-      List<ValueDecoder> decoders = new ArrayList<>();
-      String sql = copyStatement(table, anomalies, decoders, what);
-      copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-      PostgresCopyTupleParser parser = new PostgresCopyTupleParser(copy::readFromCopy,
-          decoders.toArray(new ValueDecoder[0]), stream.columns().stream().map(c -> c.name()).toList(),
-          table.toString());
-      long rows = 0;
-      for (Object[] row = parser.next(); row != null; row = parser.next()) {
-        sink.accept(row, parser.lastTupleBytes());
-        rows++;
+    copy = new PostgresTableCopy(connections, stream, what);
+    try {
+      try (Statement statement = copy.createStatement()) {
+        beginTransaction(statement);
       }
-      while (copy.readFromCopy() != null) {
-        // Drains the end of the copy so the connection is ready for COMMIT.
-      }
-      copy = null;
-      statement.execute("COMMIT");
-      reportAnomalies(anomalies, table);
+      copy.lock();
+      long rows = copy.copySelected(chunk.predicate().map(p -> " WHERE " + p).orElse(""), sink);
+      copy.execute("COMMIT");
+      copy.reportAnomalies("chunk " + split.id());
       return rows;
     } catch (SQLException e) {
       throw PostgresErrorClassifier.failure(what, e);
@@ -120,65 +89,12 @@ final class PostgresSnapshotReader implements SnapshotReader {
     }
   }
 
-  private String copyStatement(Table table, Anomalies anomalies, List<ValueDecoder> decoders, String what)
-      throws SQLException {
-    Map<String, Column> columns = PostgresCatalogQueries.columns(connection, List.of(table.oid()))
-        .get(table.oid()).stream()
-        .collect(Collectors.toMap(Column::name, Function.identity()));
-    List<String> selectList = new ArrayList<>();
-    for (io.sluice.spi.Column selected : stream.columns()) {
-      Column column = columns.get(selected.name());
-      if (column == null) {
-        throw new SluiceException(ErrorKind.PERMANENT, what + ": column " + PostgresIdentifiers.quote(selected.name())
-            + " does not exist any more; discover the stream again");
-      }
-      ColumnReading reading;
-      try {
-        reading = PostgresBinaryDecoders.forColumn(column.type(), selected.type(), anomalies);
-      } catch (IllegalArgumentException e) {
-        throw new SluiceException(ErrorKind.PERMANENT, what + ": column " + PostgresIdentifiers.quote(selected.name())
-            + " cannot be read as " + selected.type() + ": " + e.getMessage() + "; discover the stream again", e);
-      }
-      selectList.add(PostgresIdentifiers.quote(selected.name()) + reading.cast());
-      decoders.add(reading.decoder());
-    }
-    return "COPY (SELECT " + String.join(", ", selectList) + " FROM " + table.quotedName()
-        + chunk.predicate().map(p -> " WHERE " + p).orElse("") + ") TO STDOUT (FORMAT binary)";
-  }
-
-  private void reportAnomalies(Anomalies anomalies, Table table) {
-    if (anomalies.decimalNaN > 0) {
-      LOG.warn("{} chunk {}: {} numeric NaN value(s) in decimal columns were read as NULL", table, split.id(),
-          anomalies.decimalNaN);
-    }
-    if (anomalies.flattenedArrays > 0) {
-      LOG.warn("{} chunk {}: {} multi-dimensional array value(s) were flattened into one-dimensional lists", table,
-          split.id(), anomalies.flattenedArrays);
-    }
-  }
-
   /** Ends the copy (server side too) and the connection; safe to call more than once. */
   @Override
   public void close() {
     if (copy != null) {
-      try {
-        if (copy.isActive()) {
-          // Asks the server to stop producing rows; closing the connection alone would let it run on until
-          // it notices the socket is gone.
-          copy.cancelCopy();
-        }
-      } catch (SQLException e) {
-        LOG.debug("Cannot cancel the copy of {} chunk {}: {}", stream.source(), split.id(), e.getMessage());
-      }
+      copy.close();
       copy = null;
-    }
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.debug("Cannot close the connection of {} chunk {}: {}", stream.source(), split.id(), e.getMessage());
-      }
-      connection = null;
     }
   }
 }

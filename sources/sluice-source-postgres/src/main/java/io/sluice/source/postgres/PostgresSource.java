@@ -6,6 +6,7 @@ import io.sluice.source.postgres.PostgresCatalogQueries.Table;
 import io.sluice.spi.Catalog;
 import io.sluice.spi.CheckResult;
 import io.sluice.spi.ErrorKind;
+import io.sluice.spi.IncrementalSource;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.SnapshotReader;
 import io.sluice.spi.Split;
@@ -31,10 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PostgresSource implements io.sluice.spi.Source {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+  static final String INCREMENTAL_NOTE =
+      "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted";
 
   private final PostgresConfig config;
   private final PostgresConnections connections;
   private final PostgresChunkPlanner planner;
+  private final PostgresIncrementalSource incremental;
   private final AtomicBoolean snapshotLossReported = new AtomicBoolean();
   private PostgresExportedSnapshot exportedSnapshot;
   private boolean snapshotUnavailable;
@@ -44,6 +48,7 @@ final class PostgresSource implements io.sluice.spi.Source {
     this.config = config;
     this.connections = new PostgresConnections(config);
     this.planner = new PostgresChunkPlanner(config.chunkSizeRows());
+    this.incremental = new PostgresIncrementalSource(connections);
   }
 
   @Override
@@ -63,7 +68,7 @@ final class PostgresSource implements io.sluice.spi.Source {
         List<String> key = keys.getOrDefault(table.oid(), List.of());
         streams.add(new StreamDescriptor(StreamId.of(table.schema(), table.name()),
             columns.get(table.oid()).stream().map(PostgresSource::toSpi).toList(), key,
-            Set.of(SyncMode.FULL_REFRESH), notes(table, key)));
+            Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL), notes(table, key)));
       }
       return new Catalog(streams);
     } catch (SQLException e) {
@@ -84,7 +89,10 @@ final class PostgresSource implements io.sluice.spi.Source {
     }
     if (key.isEmpty()) {
       notes.add("no primary key: snapshots are chunked by physical location (ctid)");
+      notes.add("no primary key: incremental needs primary_key set in the streams file to columns that identify a "
+          + "row, because cursor reads page by (cursor, key) and rows are upserted by key");
     }
+    notes.add(INCREMENTAL_NOTE);
     return notes;
   }
 
@@ -138,6 +146,12 @@ final class PostgresSource implements io.sluice.spi.Source {
   @Override
   public SnapshotReader openSnapshot(StreamSpec stream, Split split) {
     return new PostgresSnapshotReader(connections, stream, split, snapshotLossReported);
+  }
+
+  /** Cursor reads: {@link PostgresIncrementalSource}. */
+  @Override
+  public Optional<IncrementalSource> incremental() {
+    return Optional.of(incremental);
   }
 
   @Override

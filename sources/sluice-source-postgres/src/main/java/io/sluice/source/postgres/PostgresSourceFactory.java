@@ -7,8 +7,8 @@ import io.sluice.spi.config.ConfigSpec;
 
 /**
  * The PostgreSQL source connector ({@code "type": "postgres"}): discovers the tables of the configured schemas
- * and reads full-refresh snapshots in parallel chunks with binary {@code COPY}. See the module's README for the
- * config keys, the type mapping and the chunking.
+ * and reads full-refresh snapshots in parallel chunks with binary {@code COPY}, and incremental pages by (cursor,
+ * key). See the module's README for the config keys, the type mapping, the chunking and the cursor reads.
  */
 public final class PostgresSourceFactory implements SourceFactory {
   @Override

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Discovery: which relations become streams (tables and partitioned tables of the configured schemas that the
  * role can read; no views, sequences, partitions or other schemas), and each stream's columns, types,
- * nullability and key, also for names that need quoting.
+ * nullability, key, sync modes and notes, also for names that need quoting.
  */
 class PostgresDiscoverIT {
   static final String WEIRD_TABLE = "Weird \"Name\". With Space";
@@ -96,8 +96,9 @@ class PostgresDiscoverIT {
           new Column("placed_at", DataType.TIMESTAMP_TZ, false, "timestamp with time zone"),
           new Column("note", DataType.STRING, true, "character varying(100)"));
       assertThat(orders.primaryKey()).containsExactly("id");
-      assertThat(orders.syncModes()).containsExactly(SyncMode.FULL_REFRESH);
-      assertThat(orders.notes()).isEmpty();
+      assertThat(orders.syncModes()).containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
+      assertThat(orders.notes()).containsExactly(
+          "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
 
       StreamDescriptor lines = PostgresSourceFixture.stream(catalog, "shop", "order_lines");
       assertThat(lines.columns()).extracting(Column::name).containsExactly("order_id", "line", "sku");
@@ -108,7 +109,13 @@ class PostgresDiscoverIT {
           .extracting(Column::name).containsExactly("a", "c");
       StreamDescriptor secret = PostgresSourceFixture.stream(catalog, "shop", "secret");
       assertThat(secret.primaryKey()).isEmpty();
-      assertThat(secret.notes()).anyMatch(n -> n.contains("no primary key"));
+      assertThat(secret.syncModes()).as("listed; the engine refuses incremental without a key")
+          .containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
+      assertThat(secret.notes()).containsExactly(
+          "no primary key: snapshots are chunked by physical location (ctid)",
+          "no primary key: incremental needs primary_key set in the streams file to columns that identify a row, "
+              + "because cursor reads page by (cursor, key) and rows are upserted by key",
+          "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
       assertThat(PostgresSourceFixture.stream(catalog, "shop", "events").notes())
           .anyMatch(n -> n.contains("partitioned"));
     }

@@ -13,9 +13,6 @@ import io.sluice.spi.Split;
 import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamSpec;
 import io.sluice.testkit.PostgresServer;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,7 +95,7 @@ class PostgresSnapshotReaderIT {
     }
     assertThat((System.nanoTime() - started) / 1e9).isLessThan(3);
     assertThat(seen).hasValue(1000);
-    assertNoReaderConnectionWithin(5_000);
+    PostgresSourceFixture.assertNoSluiceConnectionWithin(server, 5_000);
   }
 
   @Test
@@ -123,7 +120,7 @@ class PostgresSnapshotReaderIT {
     List<Object[]> kept = PostgresSourceFixture.read(source,
         PostgresSourceFixture.spec(changing, List.of(column(changing, "kept"))), wholeTable());
     assertThat(kept).singleElement().satisfies(r -> assertThat(Arrays.asList(r)).containsExactly(10));
-    assertNoReaderConnectionWithin(5_000);
+    PostgresSourceFixture.assertNoSluiceConnectionWithin(server, 5_000);
   }
 
   @Test
@@ -143,24 +140,5 @@ class PostgresSnapshotReaderIT {
 
   private static Column column(StreamDescriptor stream, String name) {
     return stream.columns().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
-  }
-
-  /** Readers' connections (application name sluice, not idle in the exported snapshot's transaction) are gone. */
-  private static void assertNoReaderConnectionWithin(long millis) throws Exception {
-    long deadline = System.currentTimeMillis() + millis;
-    long open;
-    do {
-      try (Connection connection = server.connect(PostgresServer.DATABASE);
-          Statement statement = connection.createStatement();
-          ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
-              + "WHERE application_name = 'sluice' AND state <> 'idle in transaction'")) {
-        result.next();
-        open = result.getLong(1);
-      }
-      if (open > 0) {
-        Thread.sleep(50);
-      }
-    } while (open > 0 && System.currentTimeMillis() < deadline);
-    assertThat(open).as("sluice connections still open").isZero();
   }
 }

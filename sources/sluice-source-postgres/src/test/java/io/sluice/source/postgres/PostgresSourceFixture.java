@@ -1,5 +1,7 @@
 package io.sluice.source.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spi.Catalog;
@@ -12,6 +14,9 @@ import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
 import io.sluice.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +60,12 @@ final class PostgresSourceFixture {
         Optional.empty());
   }
 
+  /** A spec syncing the whole stream incrementally by {@code cursor} and the stream's own key. */
+  static StreamSpec incrementalSpec(StreamDescriptor stream, String cursor) {
+    return new StreamSpec(stream.id(), stream.id(), SyncMode.INCREMENTAL, stream.columns(), stream.primaryKey(),
+        List.of(), Optional.of(cursor));
+  }
+
   static List<Object[]> read(Source source, StreamSpec spec, Split split) throws InterruptedException {
     List<Object[]> rows = new ArrayList<>();
     try (SnapshotReader reader = source.openSnapshot(spec, split)) {
@@ -82,5 +93,27 @@ final class PostgresSourceFixture {
       rows.addAll(read(source, spec, split));
     }
     return rows;
+  }
+
+  /**
+   * Waits until the connector's connections (application name sluice, not idle in an exported snapshot's
+   * transaction) are gone, failing after {@code millis}.
+   */
+  static void assertNoSluiceConnectionWithin(PostgresServer server, long millis) throws Exception {
+    long deadline = System.currentTimeMillis() + millis;
+    long open;
+    do {
+      try (Connection connection = server.connect(PostgresServer.DATABASE);
+          Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
+              + "WHERE application_name = 'sluice' AND state <> 'idle in transaction'")) {
+        result.next();
+        open = result.getLong(1);
+      }
+      if (open > 0) {
+        Thread.sleep(50);
+      }
+    } while (open > 0 && System.currentTimeMillis() < deadline);
+    assertThat(open).as("sluice connections still open").isZero();
   }
 }
