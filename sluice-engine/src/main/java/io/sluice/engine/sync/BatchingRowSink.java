@@ -12,6 +12,7 @@ final class BatchingRowSink implements RowSink {
   private Object[][] rows;
   private int count;
   private long bytes;
+  private long wireBytes;
 
   BatchingRowSink(BoundedChannel<LaneItem> channel, StreamProgress progress, int batchRows) {
     this.channel = channel;
@@ -23,7 +24,8 @@ final class BatchingRowSink implements RowSink {
   @Override
   public void accept(Object[] row, int sizeBytes) throws InterruptedException {
     rows[count++] = row;
-    // per-row overhead of the Object[] and boxed values, on top of the wire size
+    wireBytes += sizeBytes;
+    // the channel bounds heap, so it counts the Object[] and boxed values on top of the wire size
     bytes += sizeBytes + 16L + 16L * row.length;
     if (count == batchRows) {
       flush();
@@ -36,9 +38,10 @@ final class BatchingRowSink implements RowSink {
       return;
     }
     channel.put(new LaneItem.Rows(rows, count), bytes);
-    progress.rowsRead(count, bytes);
+    progress.rowsRead(count, wireBytes);
     rows = new Object[batchRows][];
     count = 0;
     bytes = 0;
+    wireBytes = 0;
   }
 }

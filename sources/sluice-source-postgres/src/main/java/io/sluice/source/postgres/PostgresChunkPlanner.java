@@ -39,10 +39,34 @@ final class PostgresChunkPlanner {
   private static final double GUESSED_ROWS_PER_PAGE = 50;
   private static final int FIRST_VERSION_WITH_TID_RANGE_SCANS = 140000;
 
-  private final int chunkSizeRows;
+  /** Below this many rows per chunk, splitting a table for parallel readers costs more than it saves. */
+  static final long MIN_ROWS_PER_PARALLEL_CHUNK = 50_000;
 
-  PostgresChunkPlanner(int chunkSizeRows) {
+  private final int chunkSizeRows;
+  private final int readers;
+
+  /**
+   * @param chunkSizeRows the target rows per chunk ({@code chunk_size_rows})
+   * @param readers how many chunks of one table are read at once ({@code max_threads})
+   */
+  PostgresChunkPlanner(int chunkSizeRows, int readers) {
     this.chunkSizeRows = chunkSizeRows;
+    this.readers = readers;
+  }
+
+  /**
+   * How many chunks: enough to stay near {@code chunk_size_rows}, at least two per reader when the table is
+   * big enough to split, and a multiple of the reader count, so that no reader is left alone with the last
+   * chunk while the others idle (3 chunks on 2 readers take as long as 4).
+   */
+  long chunkCount(long rows) {
+    long bySize = (rows + chunkSizeRows - 1) / chunkSizeRows;
+    long forParallelism = Math.min(2L * readers, rows / MIN_ROWS_PER_PARALLEL_CHUNK);
+    long count = Math.max(1, Math.max(bySize, forParallelism));
+    if (count > 1 && readers > 1) {
+      count = (count + readers - 1) / readers * readers;
+    }
+    return count;
   }
 
   /**
@@ -56,7 +80,7 @@ final class PostgresChunkPlanner {
   Plan plan(Connection connection, Table table, List<Column> columns, List<String> primaryKey) throws SQLException {
     int serverVersion = serverVersion(connection);
     Size size = measure(connection, table, serverVersion);
-    long chunkCount = Math.max(1, (size.rows() + chunkSizeRows - 1) / chunkSizeRows);
+    long chunkCount = chunkCount(size.rows());
     if (size.rows() == 0 && size.largestPartPages() == 0) {
       return new Plan(List.of(new PostgresChunk.WholeTable()), 0);
     }

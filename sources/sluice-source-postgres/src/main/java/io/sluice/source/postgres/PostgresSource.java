@@ -47,7 +47,7 @@ final class PostgresSource implements io.sluice.spi.Source {
   PostgresSource(PostgresConfig config) {
     this.config = config;
     this.connections = new PostgresConnections(config);
-    this.planner = new PostgresChunkPlanner(config.chunkSizeRows());
+    this.planner = new PostgresChunkPlanner(config.chunkSizeRows(), config.maxThreads());
     this.incremental = new PostgresIncrementalSource(connections);
   }
 
