@@ -92,6 +92,48 @@ class TestIncrementalLoad {
   }
 
   @Test
+  void continuousModePollsUntilInterruptedAndPicksUpNewRows() throws Exception {
+    FakeCursorTable table = new FakeCursorTable();
+    table.put(1, T0, "a");
+    FakeDestination destination = new FakeDestination();
+    StateStore state = StateStore.open(directory.resolve("state.json"));
+    SyncRunner runner = new SyncRunner(table, destination,
+        List.of(new ConfiguredStream(FakeCursorTable.spec(), 100, 0, 1)), state, SyncOptions.DEFAULTS,
+        Clock.systemUTC(), true);
+    java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread sync = new Thread(() -> {
+      try {
+        runner.run();
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    sync.start();
+    awaitUpserted(destination, 1);
+    table.put(2, T0.plusSeconds(1), "b");
+    awaitUpserted(destination, 2);
+    assertThat(sync.isAlive()).as("continuous mode keeps polling").isTrue();
+    sync.interrupt();
+    sync.join(10_000);
+    assertThat(sync.isAlive()).isFalse();
+    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    assertThat(content(List.copyOf(destination.upserted.values()))).isEqualTo(content(table.snapshot()));
+  }
+
+  private static void awaitUpserted(FakeDestination destination, int rows) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      synchronized (destination) {
+        if (destination.upserted.size() >= rows) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the destination never reached " + rows + " rows");
+  }
+
+  @Test
   void rowsWithANullCursorAreSkippedAndCounted() throws Exception {
     FakeCursorTable table = new FakeCursorTable();
     table.put(1, T0, "a");
