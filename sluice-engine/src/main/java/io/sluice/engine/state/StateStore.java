@@ -3,8 +3,8 @@ package io.sluice.engine.state;
 import io.sluice.engine.config.JsonFiles;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -61,13 +61,10 @@ public final class StateStore {
     Path temporary = directory.resolve("." + file.getFileName() + ".tmp");
     try {
       Files.createDirectories(directory);
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
+      // A stream, not a FileChannel: an interrupt (SIGINT) must not abort a state write half-way.
+      try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
+        out.write(bytes);
+        out.getFD().sync();
       }
       try {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -89,7 +89,11 @@ public final class SyncRunner {
       }
       return new SyncReport(results);
     } catch (InterruptedException e) {
+      // Let every stream abort its writers before returning, so nothing writes after the caller moves on.
       streams.shutdownNow();
+      if (!streams.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("streams did not stop within 30 s of the interrupt");
+      }
       throw e;
     } finally {
       streams.shutdownNow();
