@@ -49,6 +49,8 @@ final class IncrementalLoad {
   private static final Logger LOG = LoggerFactory.getLogger(IncrementalLoad.class);
   /** Rows buffered in the writer before a commit; a commit also happens at the end of the run. */
   static final long COMMIT_ROWS = 100_000;
+  /** The backlog logged at the start of a run is counted up to this many rows, so it stays cheap. */
+  static final long BACKLOG_COUNT_CAP = 100_000;
 
   private final Source source;
   private final Destination destination;
@@ -90,14 +92,15 @@ final class IncrementalLoad {
     try (StreamWriter writer = destination.openStream(new WriteRequest(spec, WriteMode.UPSERT, "incremental"))) {
       try {
         Optional<CursorPosition> saved = resolvePosition(writer.committedCheckpoint());
-        Backlog backlog = reads.backlog(spec, saved, 1);
+        Backlog backlog = reads.backlog(spec, saved, BACKLOG_COUNT_CAP);
         Optional<Object> bound = backlog.maxCursor();
         Optional<CursorPosition> position = saved.map(this::applyLookback);
         progress.plan(0, 0, 0, -1);
         progress.phase(StreamProgress.Phase.LOADING);
-        LOG.info("{}: reading rows after {} (cursor {}, page size {}){}", spec.source(),
-            saved.map(this::describe).orElse("the start"), cursorField, configured.pageSize(),
-            configured.lookbackSeconds() > 0 ? ", looking back " + configured.lookbackSeconds() + "s" : "");
+        LOG.info("{}: reading rows after {} (cursor {}, page size {}){}; backlog: {}{} rows behind, max cursor {}",
+            spec.source(), saved.map(this::describe).orElse("the start"), cursorField, configured.pageSize(),
+            configured.lookbackSeconds() > 0 ? ", looking back " + configured.lookbackSeconds() + "s" : "",
+            backlog.capped() ? ">= " : "", backlog.rowsBehind(), bound.map(String::valueOf).orElse("none"));
         long rowsThisRun = 0;
         long rowsSinceCommit = 0;
         Optional<CursorPosition> committed = saved;
