@@ -30,6 +30,14 @@ public interface Source extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The change-log capability, for {@link SyncMode#CDC} and {@link SyncMode#CDC_ONLY}; empty when this source
+   * has no change log.
+   */
+  default java.util.Optional<ChangeLogSource> changeLog() {
+    return java.util.Optional.empty();
+  }
+
   /** How many splits of one stream may be read at once (the {@code max_threads} option). */
   int maxConcurrentReads();
 

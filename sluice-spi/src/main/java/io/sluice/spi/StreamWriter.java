@@ -37,6 +37,20 @@ public interface StreamWriter extends AutoCloseable {
    */
   void publish();
 
+  /**
+   * Follows a change of the stream's columns ({@link LogEvent.SchemaChange}): {@code stream} is the stream with
+   * its new columns, and events written after this call carry values in their order. Called only right after a
+   * {@link #commit} (nothing is pending). Adding a column and widening a type (int to long, float to double, a
+   * decimal's precision) must be followed; a change the destination cannot follow fails.
+   *
+   * @throws SluiceException {@link ErrorKind#PERMANENT} naming the column, the old and new type, and saying that
+   *     the stream needs a resync
+   */
+  default void evolve(StreamSpec stream) {
+    throw new SluiceException(ErrorKind.PERMANENT, "Cannot change the columns of " + stream.destination()
+        + ": this destination does not evolve tables; resync the stream");
+  }
+
   /** Discards whatever was written and not committed. Must not throw. */
   void abort();
 
