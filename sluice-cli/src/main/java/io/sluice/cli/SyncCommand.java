@@ -1,8 +1,12 @@
 package io.sluice.cli;
 
+import io.sluice.engine.sync.ChangeLogOptions;
 import io.sluice.engine.sync.SyncOptions;
 import io.sluice.engine.sync.SyncReport;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +32,23 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--max-streams", description = "Streams synced at once (default: ${DEFAULT-VALUE}).")
   int maxStreams = SyncOptions.DEFAULTS.maxConcurrentStreams();
 
-  @Option(names = "--continuous", description = "Keep polling incremental streams every poll_interval_seconds "
-      + "until SIGINT/SIGTERM, which stops cleanly (exit 0).")
+  @Option(names = "--continuous", description = "Keep polling incremental streams every poll_interval_seconds, "
+      + "and streaming cdc changes, until SIGINT/SIGTERM, which commits what was applied and stops cleanly (exit 0). "
+      + "Without it, cdc streams read the change log up to its end as of the start, commit and exit.")
   boolean continuous;
+
+  @Option(names = "--commit-interval-seconds", description = "cdc: the longest time an applied change waits for "
+      + "its commit (default: ${DEFAULT-VALUE}).")
+  long commitIntervalSeconds = ChangeLogOptions.DEFAULT_COMMIT_INTERVAL.toSeconds();
+
+  @Option(names = "--commit-events", description = "cdc: commit as soon as this many changes are pending "
+      + "(default: ${DEFAULT-VALUE}).")
+  long commitEvents = ChangeLogOptions.DEFAULT_COMMIT_EVENTS;
+
+  @Option(names = "--resync", paramLabel = "STREAM", description = "Start this stream over (namespace.name, "
+      + "repeatable, or 'all'): forget its state, so cdc backfills again and incremental reads everything. "
+      + "Use it after a dropped or invalidated replication slot (all) or a change the destination cannot follow.")
+  List<String> resync = new ArrayList<>();
 
   SyncCommand(Environment environment) {
     this.environment = environment;
@@ -42,8 +60,18 @@ final class SyncCommand implements Callable<Integer> {
       throw new io.sluice.spi.ConfigException("--max-streams",
           "Invalid option --max-streams: " + maxStreams + ", expected 1..64");
     }
+    if (commitIntervalSeconds < 1 || commitIntervalSeconds > 86_400) {
+      throw new io.sluice.spi.ConfigException("--commit-interval-seconds",
+          "Invalid option --commit-interval-seconds: " + commitIntervalSeconds + ", expected 1..86400");
+    }
+    if (commitEvents < 1) {
+      throw new io.sluice.spi.ConfigException("--commit-events",
+          "Invalid option --commit-events: " + commitEvents + ", expected a positive number");
+    }
+    ChangeLogOptions changeLog =
+        new ChangeLogOptions(Duration.ofSeconds(commitIntervalSeconds), commitEvents, continuous);
     SyncReport report = new SyncExecution(environment).run(source, destination, streams, state,
-        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), continuous);
+        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), changeLog, resync);
     return report.succeeded() ? ExitCode.OK.code() : ExitCode.SYNC_FAILED.code();
   }
 }

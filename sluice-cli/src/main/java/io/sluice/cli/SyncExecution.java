@@ -4,7 +4,9 @@ import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.progress.ProgressReporter;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.StreamsFile;
+import io.sluice.engine.sync.ChangeLogOptions;
 import io.sluice.engine.sync.StreamResult;
+import io.sluice.engine.sync.StreamResync;
 import io.sluice.engine.sync.SyncOptions;
 import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
@@ -31,21 +33,27 @@ final class SyncExecution {
 
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options)
       throws InterruptedException {
-    return run(sourceFile, destinationFile, streamsFile, stateFile, options, false);
+    return run(sourceFile, destinationFile, streamsFile, stateFile, options, ChangeLogOptions.DEFAULTS, List.of());
   }
 
   /**
-   * @param continuous poll incremental streams until a signal; the signal then ends the sync normally
+   * @param changeLog how cdc streams commit; when continuous, incremental streams poll and cdc streams stream
+   *     until a signal, which then ends the sync normally
+   * @param resync streams to start over ({@link StreamResync})
    */
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options,
-      boolean continuous) throws InterruptedException {
+      ChangeLogOptions changeLog, List<String> resync) throws InterruptedException {
+    boolean continuous = changeLog.continuous();
     StateStore state = StateStore.open(stateFile);
     try (Source source = environment.openSource(sourceFile);
         Destination destination = environment.openDestination(destinationFile)) {
       List<ConfiguredStream> streams =
           StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
-      SyncRunner runner =
-          new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), continuous);
+      List<String> reset = StreamResync.apply(state, streams, resync);
+      if (!reset.isEmpty()) {
+        environment.err().println("sluice: starting over for " + String.join(", ", reset));
+      }
+      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), changeLog);
       SyncReport report;
       try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
           environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
@@ -53,7 +61,7 @@ final class SyncExecution {
         report = runner.run();
       } catch (InterruptedException e) {
         if (continuous) {
-          environment.err().println("sluice: stopped by signal; every committed page is kept");
+          environment.err().println("sluice: stopped by signal; everything applied was committed");
           return new SyncReport(List.of());
         }
         throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "

@@ -67,7 +67,7 @@ public final class ProgressReporter implements AutoCloseable {
       for (StreamProgress stream : streams) {
         StreamProgress.Phase phase = stream.phase();
         if (phase == StreamProgress.Phase.LOADING || phase == StreamProgress.Phase.PLANNING
-            || phase == StreamProgress.Phase.PUBLISHING) {
+            || phase == StreamProgress.Phase.PUBLISHING || phase == StreamProgress.Phase.STREAMING) {
           LOG.info("progress {}", line(stream));
         }
       }
@@ -79,6 +79,11 @@ public final class ProgressReporter implements AutoCloseable {
     double elapsed = stream.elapsedSeconds();
     long rows = stream.rowsRead();
     double rate = elapsed > 0 ? rows / elapsed : 0;
+    if (stream.phase() == StreamProgress.Phase.STREAMING) {
+      return String.format(Locale.ROOT, "%-32s %-10s %12s rows, %s changes committed  %s", stream.stream(),
+          "streaming", String.format(Locale.ROOT, "%,d", rows),
+          String.format(Locale.ROOT, "%,d", stream.changesCommitted()), duration(elapsed));
+    }
     String estimate = stream.estimatedRows() > 0 ? " of ~" + human(stream.estimatedRows()) : "";
     return String.format(Locale.ROOT, "%-32s %-10s %12s rows%s  %9s rows/s  chunks %d/%d  %s",
         stream.stream(), stream.phase().name().toLowerCase(Locale.ROOT), String.format(Locale.ROOT, "%,d", rows),

@@ -11,12 +11,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StreamProgress {
   /** Where a stream is in its sync. */
-  public enum Phase { WAITING, PLANNING, LOADING, PUBLISHING, DONE, FAILED }
+  public enum Phase { WAITING, PLANNING, LOADING, PUBLISHING, STREAMING, DONE, FAILED }
 
   private final StreamId stream;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
   private final AtomicLong rowsRead = new AtomicLong();
   private final AtomicLong rowsCommitted = new AtomicLong();
+  private final AtomicLong changesCommitted = new AtomicLong();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicInteger chunksDone = new AtomicInteger();
   private final AtomicInteger chunksTotal = new AtomicInteger();
@@ -40,6 +41,9 @@ public final class StreamProgress {
     if (next == Phase.PLANNING && startedNanos.get() == 0) {
       startedNanos.set(System.nanoTime());
     }
+    if (next == Phase.STREAMING) {
+      finishedNanos.set(0); // a backfill's DONE is not the end of a change-log stream
+    }
     if ((next == Phase.DONE || next == Phase.FAILED) && finishedNanos.get() == 0) {
       finishedNanos.set(System.nanoTime());
     }
@@ -62,6 +66,15 @@ public final class StreamProgress {
   public void chunkCommitted(long rows) {
     chunksDone.incrementAndGet();
     rowsCommitted.addAndGet(rows);
+  }
+
+  /** Change-log events made durable by a checkpoint of this run. */
+  public void changesCommitted(long events) {
+    changesCommitted.addAndGet(events);
+  }
+
+  public long changesCommitted() {
+    return changesCommitted.get();
   }
 
   /** Rows read by this run (excludes rows committed by an earlier, interrupted run). */

@@ -50,6 +50,12 @@ final class StateCodec {
         progress.lastPollAt().ifPresent(at -> i.put("last_poll_at", at.toString()));
         i.put("rows_last_run", progress.rowsLastRun());
       });
+      stream.changeLog().ifPresent(log -> {
+        ObjectNode c = node.putObject("change_log");
+        c.put("position", log.position());
+        c.put("backfilled", log.backfilled());
+        log.lastCommitAt().ifPresent(at -> c.put("last_commit_at", at.toString()));
+      });
       stream.lastCompletedLoad().ifPresent(done -> {
         ObjectNode c = node.putObject("last_completed_load");
         c.put("id", done.loadId());
@@ -103,7 +109,18 @@ final class StateCodec {
                 : Optional.empty(),
             i.path("rows_last_run").asLong()));
       }
-      result.put(entry.getKey(), new StreamState(load, completed, incremental));
+      Optional<ChangeLogProgress> changeLog = Optional.empty();
+      if (node.hasNonNull("change_log")) {
+        JsonNode c = node.get("change_log");
+        String logAt = at + ".change_log";
+        if (!c.path("backfilled").isBoolean()) {
+          throw invalid(origin, logAt + ".backfilled", "is missing or not true/false");
+        }
+        changeLog = Optional.of(new ChangeLogProgress(text(c, "position", logAt, origin), c.get("backfilled").asBoolean(),
+            c.hasNonNull("last_commit_at") ? Optional.of(instant(c, "last_commit_at", logAt, origin))
+                : Optional.empty()));
+      }
+      result.put(entry.getKey(), new StreamState(load, completed, incremental, changeLog));
     }
     return new SyncState(result);
   }

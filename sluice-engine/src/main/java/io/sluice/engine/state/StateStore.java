@@ -55,6 +55,14 @@ public final class StateStore {
     return next;
   }
 
+  /** Applies {@code change} to the whole state (several streams at once) and saves the file atomically. */
+  public synchronized SyncState updateAll(UnaryOperator<SyncState> change) {
+    SyncState next = change.apply(current);
+    write(next);
+    current = next;
+    return next;
+  }
+
   private void write(SyncState state) {
     byte[] bytes = JsonFiles.toText(StateCodec.encode(state)).getBytes(StandardCharsets.UTF_8);
     Path directory = file.getParent();

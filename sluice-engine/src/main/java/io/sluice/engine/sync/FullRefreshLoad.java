@@ -234,7 +234,7 @@ final class FullRefreshLoad {
         if (item instanceof LaneItem.Rows batch) {
           Object[][] rows = batch.rows();
           for (int i = 0; i < batch.count(); i++) {
-            writer.write(ChangeEvent.insert(rows[i], 0));
+            writer.write(ChangeEvent.read(rows[i], 0));
           }
           rowsInSplit += batch.count();
         } else if (item instanceof LaneItem.SplitFinished finished) {

@@ -241,7 +241,7 @@ final class IncrementalLoad {
 
     @Override
     public void accept(Object[] row, int sizeBytes) {
-      writer.write(ChangeEvent.update(row, sizeBytes));
+      writer.write(ChangeEvent.read(row, sizeBytes));
       last = row;
       rows++;
       progress.rowsRead(1, sizeBytes);

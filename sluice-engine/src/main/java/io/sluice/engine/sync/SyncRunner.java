@@ -3,17 +3,21 @@ package io.sluice.engine.sync;
 import io.sluice.engine.progress.StreamProgress;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.ConfiguredStream;
+import io.sluice.spi.ChangeLogSource;
 import io.sluice.spi.Destination;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.Source;
+import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +40,7 @@ public final class SyncRunner {
   private final Clock clock;
   private final Map<ConfiguredStream, StreamProgress> progress = new LinkedHashMap<>();
   private final boolean continuous;
+  private final ChangeLogOptions changeLogOptions;
 
   public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
       SyncOptions options, Clock clock) {
@@ -48,7 +53,17 @@ public final class SyncRunner {
    */
   public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
       SyncOptions options, Clock clock, boolean continuous) {
-    this.continuous = continuous;
+    this(source, destination, streams, state, options, clock, ChangeLogOptions.DEFAULTS.withContinuous(continuous));
+  }
+
+  /**
+   * @param changeLogOptions how change-log streams commit; its {@link ChangeLogOptions#continuous()} also makes
+   *     incremental streams poll until interrupted
+   */
+  public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
+      SyncOptions options, Clock clock, ChangeLogOptions changeLogOptions) {
+    this.continuous = changeLogOptions.continuous();
+    this.changeLogOptions = changeLogOptions;
     this.source = source;
     this.destination = destination;
     this.state = state;
@@ -66,30 +81,42 @@ public final class SyncRunner {
 
   /** Syncs every stream and reports how each ended. Throws only when interrupted. */
   public SyncReport run() throws InterruptedException {
+    List<ConfiguredStream> changeLogStreams = progress.keySet().stream().filter(SyncRunner::readsChangeLog).toList();
+    List<Callable<List<StreamResult>>> tasks = new ArrayList<>();
+    for (Map.Entry<ConfiguredStream, StreamProgress> entry : progress.entrySet()) {
+      if (!readsChangeLog(entry.getKey())) {
+        tasks.add(() -> List.of(syncStream(entry.getKey(), entry.getValue())));
+      }
+    }
+    if (!changeLogStreams.isEmpty()) {
+      // One task for all of them: they share the source's one log.
+      tasks.add(() -> syncChangeLog(changeLogStreams));
+    }
     AtomicInteger threadNumber = new AtomicInteger();
-    // continuous streams never finish, so each needs its own thread
-    int threads = continuous ? progress.size() : Math.min(options.maxConcurrentStreams(), progress.size());
+    // continuous tasks never finish, so each needs its own thread
+    int threads = continuous ? tasks.size() : Math.min(options.maxConcurrentStreams(), tasks.size());
     ExecutorService streams = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
       Thread thread = new Thread(runnable, "sluice-stream-" + threadNumber.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
-    List<Future<StreamResult>> futures = new ArrayList<>();
+    List<Future<List<StreamResult>>> futures = new ArrayList<>();
     try {
-      for (Map.Entry<ConfiguredStream, StreamProgress> entry : progress.entrySet()) {
-        futures.add(streams.submit(() -> syncStream(entry.getKey(), entry.getValue())));
+      for (Callable<List<StreamResult>> task : tasks) {
+        futures.add(streams.submit(task));
       }
       List<StreamResult> results = new ArrayList<>();
-      for (Future<StreamResult> future : futures) {
+      for (Future<List<StreamResult>> future : futures) {
         try {
-          results.add(future.get());
+          results.addAll(future.get());
         } catch (ExecutionException e) {
-          throw new IllegalStateException("syncStream reports failures in its result", e.getCause());
+          throw new IllegalStateException("stream tasks report failures in their results", e.getCause());
         }
       }
       return new SyncReport(results);
     } catch (InterruptedException e) {
-      // Let every stream abort its writers before returning, so nothing writes after the caller moves on.
+      // Let every stream abort its writers (or, for the change log, commit) before returning, so nothing
+      // writes after the caller moves on.
       streams.shutdownNow();
       if (!streams.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
         LOG.warn("streams did not stop within 30 s of the interrupt");
@@ -98,6 +125,35 @@ public final class SyncRunner {
     } finally {
       streams.shutdownNow();
     }
+  }
+
+  private static boolean readsChangeLog(ConfiguredStream stream) {
+    SyncMode mode = stream.spec().syncMode();
+    return mode == SyncMode.CDC || mode == SyncMode.CDC_ONLY;
+  }
+
+  private List<StreamResult> syncChangeLog(List<ConfiguredStream> configured) throws InterruptedException {
+    List<StreamSpec> specs = configured.stream().map(ConfiguredStream::spec).toList();
+    Map<StreamId, StreamProgress> byStream = new LinkedHashMap<>();
+    configured.forEach(c -> byStream.put(c.spec().source(), progress.get(c)));
+    Optional<ChangeLogSource> log = source.changeLog();
+    if (log.isEmpty()) {
+      SluiceException failure = new SluiceException(ErrorKind.CONFIG, "Cannot sync " + specs.get(0).source()
+          + " in mode " + specs.get(0).syncMode().jsonName() + ": this source has no change log; use full_refresh "
+          + "or incremental");
+      return specs.stream().map(s -> failed(s, byStream.get(s.source()), failure)).toList();
+    }
+    return new ChangeLogSync(source, log.get(), destination, specs, state, byStream, options, changeLogOptions, clock)
+        .run();
+  }
+
+  private static StreamResult failed(StreamSpec spec, StreamProgress streamProgress, Throwable failure) {
+    streamProgress.phase(StreamProgress.Phase.FAILED);
+    LOG.error("{}: sync failed: {}", spec.source(), failure.getMessage());
+    LOG.debug("{}: failure detail", spec.source(), failure);
+    return new StreamResult(spec.source(), spec.destination(), streamProgress.rowsCommitted(),
+        streamProgress.rowsRead(), streamProgress.chunksTotal(), streamProgress.elapsedSeconds(),
+        Optional.of(failure));
   }
 
   private StreamResult pollIncremental(ConfiguredStream configured, StreamProgress streamProgress)
@@ -119,19 +175,12 @@ public final class SyncRunner {
       return switch (spec.syncMode()) {
         case FULL_REFRESH -> new FullRefreshLoad(source, destination, spec, state, streamProgress, options, clock).run();
         case INCREMENTAL -> pollIncremental(configured, streamProgress);
-        case CDC, CDC_ONLY -> throw new SluiceException(ErrorKind.CONFIG, "Cannot sync " + spec.source()
-            + " in mode " + spec.syncMode().jsonName() + ": this version of Sluice syncs full_refresh and "
-            + "incremental only");
+        case CDC, CDC_ONLY -> throw new IllegalStateException("change-log streams run together, not one by one");
       };
     } catch (InterruptedException e) {
       throw e;
     } catch (Throwable failure) {
-      streamProgress.phase(StreamProgress.Phase.FAILED);
-      LOG.error("{}: sync failed: {}", spec.source(), failure.getMessage());
-      LOG.debug("{}: failure detail", spec.source(), failure);
-      return new StreamResult(spec.source(), spec.destination(), streamProgress.rowsCommitted(),
-          streamProgress.rowsRead(), streamProgress.chunksTotal(), streamProgress.elapsedSeconds(),
-          Optional.of(failure));
+      return failed(spec, streamProgress, failure);
     }
   }
 }
