@@ -4,7 +4,13 @@ import io.sluice.spi.CheckResult;
 import io.sluice.spi.ConfigException;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
+import io.sluice.engine.config.JsonFiles;
+import io.sluice.engine.streams.ConfiguredStream;
+import io.sluice.engine.streams.StreamsFile;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +27,19 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--destination", description = "Destination config file (JSON).")
   Path destination;
 
+  @Option(names = "--streams", description = "Streams file: with --source, also check what its cdc and cdc_only "
+      + "streams need from the change log (replication rights, publication, slot).")
+  Path streams;
+
   CheckCommand(Environment environment) {
     this.environment = environment;
   }
 
   @Override
   public Integer call() {
+    if (streams != null && source == null) {
+      throw new ConfigException("--streams", "Invalid usage: check --streams FILE needs --source FILE too");
+    }
     if (source == null && destination == null) {
       throw new ConfigException("--source", "Invalid usage: check needs --source FILE and/or --destination FILE");
     }
@@ -34,6 +47,9 @@ final class CheckCommand implements Callable<Integer> {
     if (source != null) {
       try (Source opened = environment.openSource(source)) {
         passed &= print(source, opened.check());
+        if (streams != null) {
+          passed &= checkChangeLog(opened);
+        }
       }
     }
     if (destination != null) {
@@ -42,6 +58,21 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     return passed ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
+  }
+
+  private boolean checkChangeLog(Source opened) {
+    List<StreamSpec> changeLogStreams = StreamsFile.resolve(JsonFiles.readObject(streams), streams.toString(),
+            opened.discover()).stream().map(ConfiguredStream::spec)
+        .filter(s -> s.syncMode() == SyncMode.CDC || s.syncMode() == SyncMode.CDC_ONLY).toList();
+    if (changeLogStreams.isEmpty()) {
+      environment.out().println(streams + ": no cdc or cdc_only streams, nothing to check in the change log");
+      return true;
+    }
+    if (opened.changeLog().isEmpty()) {
+      throw new ConfigException("sync_mode", "Invalid streams file " + streams + ": " + changeLogStreams.get(0).source()
+          + " uses " + changeLogStreams.get(0).syncMode().jsonName() + " but the source has no change log");
+    }
+    return print(Path.of(streams + " (change log)"), opened.changeLog().get().check(changeLogStreams));
   }
 
   private boolean print(Path file, CheckResult result) {
