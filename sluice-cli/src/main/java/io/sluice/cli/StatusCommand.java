@@ -83,6 +83,12 @@ final class StatusCommand implements Callable<Integer> {
           " last completed load %s: %,d rows", done.finishedAt(), done.rows())).orElse(" never completed"));
       return line.toString();
     }
+    if (spec.syncMode() == SyncMode.CDC || spec.syncMode() == SyncMode.CDC_ONLY) {
+      return line.append(streamState.changeLog().map(log -> String.format(Locale.ROOT,
+          " log position %s, %s, last commit %s", log.position(),
+          log.backfilled() ? "backfilled" : "backfill pending",
+          log.lastCommitAt().map(Object::toString).orElse("never"))).orElse(" not started")).toString();
+    }
     if (spec.syncMode() != SyncMode.INCREMENTAL || opened.incremental().isEmpty()) {
       return line.append(" no backlog measure for this mode yet").toString();
     }
