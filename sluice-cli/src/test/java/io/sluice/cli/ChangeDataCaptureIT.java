@@ -145,6 +145,63 @@ class ChangeDataCaptureIT {
     assertThat(events(workspace)).hasSize(100);
   }
 
+  @Test
+  void killedAtRandomMomentsWhileStreamingThenResumedEqualsTheSource() throws Exception {
+    server.execute("CREATE SCHEMA crash; CREATE TABLE crash.items (id bigint PRIMARY KEY, n bigint, body text);"
+        + "INSERT INTO crash.items SELECT g, 0, 'b' || g FROM generate_series(1, 5000) g;");
+    Workspace workspace = Workspace.create(directory, server, "crash", 1_000);
+    withSlot(workspace, "sluice_crash");
+    assertThat(workspace.discover().exitCode()).isZero();
+    useChangeLog(workspace);
+
+    Random random = new Random(7);
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    Future<?> workload = thread.submit(() -> {
+      long id = 100_000;
+      while (!stop.get()) {
+        server.execute("INSERT INTO crash.items VALUES (" + id++ + ", 0, 'new');"
+            + "UPDATE crash.items SET n = n + 1 WHERE id = " + (1 + random.nextInt(5000)) + ";"
+            + "DELETE FROM crash.items WHERE id = " + (1 + random.nextInt(5000)) + ";");
+        Thread.sleep(3);
+      }
+      return null;
+    });
+    try {
+      for (int trial = 0; trial < 3; trial++) {
+        List<String> arguments = new ArrayList<>(List.of(workspace.syncArguments()));
+        arguments.addAll(List.of("--continuous", "--commit-interval-seconds", "1", "--commit-events", "500"));
+        Process child = ChildSync.start(workspace, arguments);
+        Thread.sleep(2_500 + random.nextInt(3_000));
+        assertThat(child.isAlive()).as("trial %d: the sync is still running", trial).isTrue();
+        child.destroyForcibly().waitFor(); // kill -9
+      }
+    } finally {
+      stop.set(true);
+      workload.get(1, TimeUnit.MINUTES);
+      thread.shutdown();
+    }
+    CliRun catchUp = workspace.sync();
+    assertThat(catchUp.exitCode()).as(catchUp.all()).isZero();
+    Map<Long, List<Object>> expected = new TreeMap<>();
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet r = statement.executeQuery("SELECT id, n, body FROM crash.items")) {
+      while (r.next()) {
+        expected.put(r.getLong(1), List.of(r.getLong(2), r.getString(3)));
+      }
+    }
+    Map<Long, List<Object>> actual = new TreeMap<>();
+    try (IcebergReadBack iceberg = new IcebergReadBack(workspace.warehouse())) {
+      for (Record record : iceberg.rows("crash", "items")) {
+        Object previous = actual.put((Long) record.getField("id"),
+            List.of(record.getField("n"), record.getField("body")));
+        assertThat(previous).as("id %s twice", record.getField("id")).isNull();
+      }
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
+
   /** Gives the workspace its own replication slot and publication, so test classes sharing a server never clash. */
   private static void withSlot(Workspace workspace, String slot) throws Exception {
     ObjectNode source = (ObjectNode) JsonFiles.readObject(workspace.source());

@@ -43,7 +43,7 @@ class ResumeAfterKillIT {
     Workspace workspace = Workspace.create(directory, server, "shop", 10_000);
     assertThat(workspace.discover().exitCode()).isZero();
 
-    Process child = startChildSync(workspace);
+    Process child = ChildSync.start(workspace, List.of(workspace.syncArguments()));
     int committedBeforeKill = waitForCommittedChunks(workspace.state(), child, 3);
     child.destroyForcibly().waitFor();
     assertThat(committedBeforeKill).as("killed before the load finished").isBetween(3, 29);
@@ -63,17 +63,6 @@ class ResumeAfterKillIT {
     }
     JsonNode state = JsonFiles.readObject(workspace.state());
     assertThat(state.at("/streams/shop.orders/last_completed_load/rows").asLong()).isEqualTo(ROWS);
-  }
-
-  private static Process startChildSync(Workspace workspace) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(workspace.syncArguments()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(workspace.directory().resolve("child.log").toFile());
-    builder.environment().putAll(Workspace.ENVIRONMENT);
-    return builder.start();
   }
 
   /** Polls the state file until the load has at least {@code wanted} committed chunks; returns how many. */
