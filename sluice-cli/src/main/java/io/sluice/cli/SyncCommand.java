@@ -45,6 +45,10 @@ final class SyncCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   long commitEvents = ChangeLogOptions.DEFAULT_COMMIT_EVENTS;
 
+  @Option(names = "--stats-port", paramLabel = "PORT", description = "Serve GET http://127.0.0.1:PORT/stats during "
+      + "the sync: each stream's phase, counters, saved cursor and backlog, or log position (0 picks a free port).")
+  Integer statsPort;
+
   @Option(names = "--resync", paramLabel = "STREAM", description = "Start this stream over (namespace.name, "
       + "repeatable, or 'all'): forget its state, so cdc backfills again and incremental reads everything. "
       + "Use it after a dropped or invalidated replication slot (all) or a change the destination cannot follow.")
@@ -68,10 +72,14 @@ final class SyncCommand implements Callable<Integer> {
       throw new io.sluice.spi.ConfigException("--commit-events",
           "Invalid option --commit-events: " + commitEvents + ", expected a positive number");
     }
+    if (statsPort != null && (statsPort < 0 || statsPort > 65535)) {
+      throw new io.sluice.spi.ConfigException("--stats-port",
+          "Invalid option --stats-port: " + statsPort + ", expected 0..65535");
+    }
     ChangeLogOptions changeLog =
         new ChangeLogOptions(Duration.ofSeconds(commitIntervalSeconds), commitEvents, continuous);
     SyncReport report = new SyncExecution(environment).run(source, destination, streams, state,
-        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), changeLog, resync);
+        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), changeLog, resync, statsPort);
     return report.succeeded() ? ExitCode.OK.code() : ExitCode.SYNC_FAILED.code();
   }
 }

@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.progress.ProgressReporter;
+import io.sluice.engine.progress.StatsEndpoint;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.StreamsFile;
 import io.sluice.engine.sync.ChangeLogOptions;
@@ -33,16 +34,17 @@ final class SyncExecution {
 
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options)
       throws InterruptedException {
-    return run(sourceFile, destinationFile, streamsFile, stateFile, options, ChangeLogOptions.DEFAULTS, List.of());
+    return run(sourceFile, destinationFile, streamsFile, stateFile, options, ChangeLogOptions.DEFAULTS, List.of(), null);
   }
 
   /**
    * @param changeLog how cdc streams commit; when continuous, incremental streams poll and cdc streams stream
    *     until a signal, which then ends the sync normally
    * @param resync streams to start over ({@link StreamResync})
+   * @param statsPort where to serve {@code /stats} during the sync (0: any free port), or null for nowhere
    */
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options,
-      ChangeLogOptions changeLog, List<String> resync) throws InterruptedException {
+      ChangeLogOptions changeLog, List<String> resync, Integer statsPort) throws InterruptedException {
     boolean continuous = changeLog.continuous();
     StateStore state = StateStore.open(stateFile);
     try (Source source = environment.openSource(sourceFile);
@@ -57,7 +59,12 @@ final class SyncExecution {
       SyncReport report;
       try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
           environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
+          StatsEndpoint stats = statsPort == null ? null
+              : StatsEndpoint.start(statsPort, runner.progress(), Clock.systemUTC());
           InterruptOnSignal signal = InterruptOnSignal.install()) {
+        if (stats != null) {
+          environment.err().println("sluice: stats at http://127.0.0.1:" + stats.port() + "/stats");
+        }
         report = runner.run();
       } catch (InterruptedException e) {
         if (continuous) {

@@ -133,4 +133,49 @@ class IncrementalSyncIT {
         .contains("cursor 2026-03-02T09:00").contains("rows behind >= 500")
         .contains("1 rows with NULL updated_at (not synced)").contains("lag 20h 50m");
   }
+
+  @Test
+  void statsEndpointServesTheBacklogAndLastPollDuringAContinuousSync() throws Exception {
+    Workspace workspace = Workspace.create(directory, server, "inc", 1_000);
+    assertThat(workspace.discover().exitCode()).isZero();
+    makeIncremental(workspace);
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    List<String> arguments = new java.util.ArrayList<>(List.of(workspace.syncArguments()));
+    arguments.addAll(List.of("--continuous", "--stats-port", Integer.toString(port)));
+    java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+    var running = thread.submit(() -> CliRun.of(Workspace.ENVIRONMENT, arguments.toArray(String[]::new)));
+    JsonNode stream = null;
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        try {
+          String body = client.send(java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/stats")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          stream = JsonFiles.MAPPER.readTree(body).get("streams").get(0);
+          if (stream.at("/position/last_poll_at").isTextual()) {
+            break;
+          }
+        } catch (java.io.IOException e) {
+          // not listening yet
+        }
+        Thread.sleep(100);
+      }
+    } finally {
+      running.cancel(true);
+      thread.shutdown();
+    }
+    assertThat(thread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(stream).as("the endpoint answered").isNotNull();
+    assertThat(stream.get("stream").asText()).isEqualTo("inc.accounts");
+    assertThat(stream.at("/position/rows_behind").asLong()).as("measured before the first read").isPositive();
+    assertThat(stream.at("/position/max_cursor").asText()).startsWith("2026-03-0");
+    assertThat(stream.at("/position/last_poll_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(stream.at("/position/saved_cursor").asText()).as("after the first run").isNotEqualTo("none");
+    assertThat(stream.get("rows_read").asLong()).isPositive();
+  }
 }

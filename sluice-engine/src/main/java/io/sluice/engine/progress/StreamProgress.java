@@ -22,6 +22,7 @@ public final class StreamProgress {
   private final AtomicInteger chunksDone = new AtomicInteger();
   private final AtomicInteger chunksTotal = new AtomicInteger();
   private final AtomicLong estimatedRows = new AtomicLong(-1);
+  private final AtomicReference<java.util.Map<String, Object>> position = new AtomicReference<>(java.util.Map.of());
   private final AtomicLong startedNanos = new AtomicLong();
   private final AtomicLong finishedNanos = new AtomicLong();
 
@@ -75,6 +76,23 @@ public final class StreamProgress {
 
   public long changesCommitted() {
     return changesCommitted.get();
+  }
+
+  /**
+   * Records where the stream stands, for the stats endpoint: e.g. the saved cursor, the backlog measured at the
+   * start of an incremental run, the log position of a change-log stream, when it last polled or committed.
+   * Values are strings or numbers; the newest call replaces the keys it names and keeps the others.
+   */
+  public void position(java.util.Map<String, Object> facts) {
+    position.updateAndGet(current -> {
+      java.util.Map<String, Object> next = new java.util.TreeMap<>(current);
+      next.putAll(facts);
+      return java.util.Collections.unmodifiableMap(next);
+    });
+  }
+
+  public java.util.Map<String, Object> position() {
+    return position.get();
   }
 
   /** Rows read by this run (excludes rows committed by an earlier, interrupted run). */

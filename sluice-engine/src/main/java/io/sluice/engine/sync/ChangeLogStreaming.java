@@ -267,6 +267,9 @@ final class ChangeLogStreaming {
       }
       return next;
     });
+    for (StreamSpec stream : streamed) {
+      progress.get(stream.source()).position(Map.of("log_position", position, "last_commit_at", now.toString()));
+    }
     LOG.debug("checkpoint at {}: {} change(s) committed", position, pendingTotal);
     pendingTotal = 0;
     checkpointedPosition = position;

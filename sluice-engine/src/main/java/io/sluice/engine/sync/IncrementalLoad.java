@@ -101,6 +101,13 @@ final class IncrementalLoad {
             spec.source(), saved.map(this::describe).orElse("the start"), cursorField, configured.pageSize(),
             configured.lookbackSeconds() > 0 ? ", looking back " + configured.lookbackSeconds() + "s" : "",
             backlog.capped() ? ">= " : "", backlog.rowsBehind(), bound.map(String::valueOf).orElse("none"));
+        progress.position(java.util.Map.of(
+            "saved_cursor", saved.map(this::describe).orElse("none"),
+            "max_cursor", bound.map(String::valueOf).orElse("none"),
+            "rows_behind", backlog.rowsBehind(),
+            "rows_behind_capped", Boolean.toString(backlog.capped()),
+            "rows_with_null_cursor", backlog.rowsWithNullCursor(),
+            "backlog_measured_at", clock.instant().toString()));
         long rowsThisRun = 0;
         long rowsSinceCommit = 0;
         Optional<CursorPosition> committed = saved;
@@ -132,6 +139,8 @@ final class IncrementalLoad {
         state.update(stateKey, s -> s.withIncremental(
             new IncrementalProgress(finalPosition, cursorField, Optional.of(clock.instant()), total)));
         progress.phase(StreamProgress.Phase.DONE);
+        progress.position(java.util.Map.of("last_poll_at", clock.instant().toString(),
+            "saved_cursor", committed.map(this::describe).orElse("none")));
         if (backlog.rowsWithNullCursor() > 0) {
           LOG.warn("{}: {} rows have a NULL {} and are not synced by cursor reads", spec.source(),
               backlog.rowsWithNullCursor(), cursorField);
