@@ -178,4 +178,27 @@ class IncrementalSyncIT {
     assertThat(stream.at("/position/saved_cursor").asText()).as("after the first run").isNotEqualTo("none");
     assertThat(stream.get("rows_read").asLong()).isPositive();
   }
+
+  @Test
+  void statusOnATableAMillionRowsBehindCountsOnlyUpToTheCap() throws Exception {
+    server.execute("""
+        CREATE SCHEMA big;
+        CREATE TABLE big.events (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL);
+        INSERT INTO big.events SELECT g, timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => g)
+        FROM generate_series(1, 1000000) g;
+        CREATE INDEX ON big.events (updated_at, id);
+        ANALYZE big.events;
+        """);
+    Workspace workspace = Workspace.create(directory, server, "big", 100_000);
+    assertThat(workspace.discover().exitCode()).isZero();
+    ObjectNode root = (ObjectNode) JsonFiles.readObject(workspace.streams());
+    ((ObjectNode) root.get("streams").get(0)).put("sync_mode", "incremental").put("cursor_field", "updated_at");
+    Files.writeString(workspace.streams(), JsonFiles.toText(root));
+
+    CliRun status = CliRun.of(Workspace.ENVIRONMENT, "status", "--source", workspace.source().toString(),
+        "--streams", workspace.streams().toString(), "--state", workspace.state().toString());
+    assertThat(status.exitCode()).as(status.all()).isZero();
+    assertThat(status.out()).contains("big.events").contains("last poll never").contains("rows behind >= 100,000")
+        .contains("max 2026-01-12T13:46:40Z");
+  }
 }
