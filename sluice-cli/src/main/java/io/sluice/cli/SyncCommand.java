@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.engine.sync.ChangeLogOptions;
+import io.sluice.engine.sync.RetryPolicy;
 import io.sluice.engine.sync.SyncOptions;
 import io.sluice.engine.sync.SyncReport;
 import java.nio.file.Path;
@@ -49,6 +50,11 @@ final class SyncCommand implements Callable<Integer> {
       + "the sync: each stream's phase, counters, saved cursor and backlog, or log position (0 picks a free port).")
   Integer statsPort;
 
+  @Option(names = "--max-retries", description = "Times a stream failing with a transient error (a dropped "
+      + "connection, a timeout, a commit conflict) is resumed, with exponential backoff and jitter from 1 s to 60 s "
+      + "(default: ${DEFAULT-VALUE}); other errors fail at once.")
+  int maxRetries = RetryPolicy.DEFAULTS.maxRetries();
+
   @Option(names = "--resync", paramLabel = "STREAM", description = "Start this stream over (namespace.name, "
       + "repeatable, or 'all'): forget its state, so cdc backfills again and incremental reads everything. "
       + "Use it after a dropped or invalidated replication slot (all) or a change the destination cannot follow.")
@@ -76,10 +82,15 @@ final class SyncCommand implements Callable<Integer> {
       throw new io.sluice.spi.ConfigException("--stats-port",
           "Invalid option --stats-port: " + statsPort + ", expected 0..65535");
     }
+    if (maxRetries < 0 || maxRetries > 100) {
+      throw new io.sluice.spi.ConfigException("--max-retries",
+          "Invalid option --max-retries: " + maxRetries + ", expected 0..100");
+    }
     ChangeLogOptions changeLog =
         new ChangeLogOptions(Duration.ofSeconds(commitIntervalSeconds), commitEvents, continuous);
     SyncReport report = new SyncExecution(environment).run(source, destination, streams, state,
-        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), changeLog, resync, statsPort);
+        SyncOptions.DEFAULTS.withMaxConcurrentStreams(maxStreams), changeLog, resync, statsPort,
+        new RetryPolicy(maxRetries, RetryPolicy.DEFAULTS.firstDelay(), RetryPolicy.DEFAULTS.maxDelay()));
     return report.succeeded() ? ExitCode.OK.code() : ExitCode.SYNC_FAILED.code();
   }
 }

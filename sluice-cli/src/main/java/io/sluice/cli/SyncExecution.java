@@ -3,9 +3,11 @@ package io.sluice.cli;
 import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.progress.ProgressReporter;
 import io.sluice.engine.progress.StatsEndpoint;
+import io.sluice.engine.state.StateLock;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.StreamsFile;
 import io.sluice.engine.sync.ChangeLogOptions;
+import io.sluice.engine.sync.RetryPolicy;
 import io.sluice.engine.sync.StreamResult;
 import io.sluice.engine.sync.StreamResync;
 import io.sluice.engine.sync.SyncOptions;
@@ -34,7 +36,8 @@ final class SyncExecution {
 
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options)
       throws InterruptedException {
-    return run(sourceFile, destinationFile, streamsFile, stateFile, options, ChangeLogOptions.DEFAULTS, List.of(), null);
+    return run(sourceFile, destinationFile, streamsFile, stateFile, options, ChangeLogOptions.DEFAULTS, List.of(), null,
+        RetryPolicy.DEFAULTS);
   }
 
   /**
@@ -42,9 +45,20 @@ final class SyncExecution {
    *     until a signal, which then ends the sync normally
    * @param resync streams to start over ({@link StreamResync})
    * @param statsPort where to serve {@code /stats} during the sync (0: any free port), or null for nowhere
+   * @param retry how streams failing with transient errors are retried
    */
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options,
-      ChangeLogOptions changeLog, List<String> resync, Integer statsPort) throws InterruptedException {
+      ChangeLogOptions changeLog, List<String> resync, Integer statsPort, RetryPolicy retry)
+      throws InterruptedException {
+    try (StateLock lock = StateLock.acquire(stateFile)) {
+      return runLocked(sourceFile, destinationFile, streamsFile, stateFile, options, changeLog, resync, statsPort,
+          retry);
+    }
+  }
+
+  private SyncReport runLocked(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile,
+      SyncOptions options, ChangeLogOptions changeLog, List<String> resync, Integer statsPort, RetryPolicy retry)
+      throws InterruptedException {
     boolean continuous = changeLog.continuous();
     StateStore state = StateStore.open(stateFile);
     try (Source source = environment.openSource(sourceFile);
@@ -55,7 +69,8 @@ final class SyncExecution {
       if (!reset.isEmpty()) {
         environment.err().println("sluice: starting over for " + String.join(", ", reset));
       }
-      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), changeLog);
+      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), changeLog)
+          .retrying(retry);
       SyncReport report;
       try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
           environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();

@@ -41,6 +41,7 @@ public final class SyncRunner {
   private final Map<ConfiguredStream, StreamProgress> progress = new LinkedHashMap<>();
   private final boolean continuous;
   private final ChangeLogOptions changeLogOptions;
+  private volatile RetryPolicy retryPolicy = RetryPolicy.NONE;
 
   public SyncRunner(Source source, Destination destination, List<ConfiguredStream> streams, StateStore state,
       SyncOptions options, Clock clock) {
@@ -74,6 +75,12 @@ public final class SyncRunner {
     }
   }
 
+  /** Retries streams that fail with a transient error under {@code policy} (none by default). Call before run. */
+  public SyncRunner retrying(RetryPolicy policy) {
+    this.retryPolicy = java.util.Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
   /** Live progress of every stream, for the reporter; stable from construction on. */
   public List<StreamProgress> progress() {
     return List.copyOf(progress.values());
@@ -85,12 +92,13 @@ public final class SyncRunner {
     List<Callable<List<StreamResult>>> tasks = new ArrayList<>();
     for (Map.Entry<ConfiguredStream, StreamProgress> entry : progress.entrySet()) {
       if (!readsChangeLog(entry.getKey())) {
-        tasks.add(() -> List.of(syncStream(entry.getKey(), entry.getValue())));
+        tasks.add(() -> withRetries(entry.getKey().spec().source().toString(),
+            () -> List.of(syncStream(entry.getKey(), entry.getValue()))));
       }
     }
     if (!changeLogStreams.isEmpty()) {
       // One task for all of them: they share the source's one log.
-      tasks.add(() -> syncChangeLog(changeLogStreams));
+      tasks.add(() -> withRetries("change log", () -> syncChangeLog(changeLogStreams)));
     }
     AtomicInteger threadNumber = new AtomicInteger();
     // continuous tasks never finish, so each needs its own thread
@@ -124,6 +132,28 @@ public final class SyncRunner {
       throw e;
     } finally {
       streams.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs {@code task} again while one of its streams failed with a transient error and retries remain; each retry
+   * resumes from what is durable.
+   */
+  private List<StreamResult> withRetries(String what, Callable<List<StreamResult>> task) throws Exception {
+    for (int retry = 1; ; retry++) {
+      List<StreamResult> results = task.call();
+      Optional<Throwable> transientFailure = results.stream().map(StreamResult::failure).flatMap(Optional::stream)
+          .filter(RetryPolicy::retryable).findFirst();
+      if (transientFailure.isEmpty() || retry > retryPolicy.maxRetries()) {
+        if (transientFailure.isPresent() && retryPolicy.maxRetries() > 0) {
+          LOG.error("{}: giving up after {} retries", what, retryPolicy.maxRetries());
+        }
+        return results;
+      }
+      java.time.Duration delay = retryPolicy.delay(retry);
+      LOG.warn("{}: {}; retry {} of {} in {} ms", what, transientFailure.get().getMessage(), retry,
+          retryPolicy.maxRetries(), delay.toMillis());
+      Thread.sleep(delay.toMillis());
     }
   }
 
