@@ -43,9 +43,10 @@ public final class Main {
       List<String> unmatched = exception.getCommandLine().getUnmatchedArguments();
       String message = unmatched.isEmpty() || exception instanceof CommandLine.UnmatchedArgumentException
           ? exception.getMessage() : "Unknown option: '" + unmatched.get(0) + "'";
-      err.println("sluice: " + message + suggestion(exception.getCommandLine(), unmatched));
-      err.println("Run 'sluice " + (exception.getCommandLine().getCommandName().equals("sluice") ? ""
-          : exception.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+      // One line, like every other error: the usage hint goes at its end.
+      err.println("sluice: " + message + suggestion(exception.getCommandLine(), unmatched) + "; run 'sluice "
+          + (exception.getCommandLine().getCommandName().equals("sluice") ? ""
+              : exception.getCommandLine().getCommandName() + " ") + "--help' for usage");
       return ExitCode.USAGE.code();
     });
     commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {

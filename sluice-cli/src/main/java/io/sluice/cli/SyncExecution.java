@@ -50,47 +50,42 @@ final class SyncExecution {
   SyncReport run(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile, SyncOptions options,
       ChangeLogOptions changeLog, List<String> resync, Integer statsPort, RetryPolicy retry)
       throws InterruptedException {
-    try (StateLock lock = StateLock.acquire(stateFile)) {
-      return runLocked(sourceFile, destinationFile, streamsFile, stateFile, options, changeLog, resync, statsPort,
-          retry);
-    }
-  }
-
-  private SyncReport runLocked(Path sourceFile, Path destinationFile, Path streamsFile, Path stateFile,
-      SyncOptions options, ChangeLogOptions changeLog, List<String> resync, Integer statsPort, RetryPolicy retry)
-      throws InterruptedException {
     boolean continuous = changeLog.continuous();
-    StateStore state = StateStore.open(stateFile);
+    StateStore.open(stateFile); // a damaged state file fails here, before anything (even the lock) is written
     try (Source source = environment.openSource(sourceFile);
         Destination destination = environment.openDestination(destinationFile)) {
       List<ConfiguredStream> streams =
           StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
-      List<String> reset = StreamResync.apply(state, streams, resync);
-      if (!reset.isEmpty()) {
-        environment.err().println("sluice: starting over for " + String.join(", ", reset));
-      }
-      SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(), changeLog)
-          .retrying(retry);
-      SyncReport report;
-      try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
-          environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
-          StatsEndpoint stats = statsPort == null ? null
-              : StatsEndpoint.start(statsPort, runner.progress(), Clock.systemUTC());
-          InterruptOnSignal signal = InterruptOnSignal.install()) {
-        if (stats != null) {
-          environment.err().println("sluice: stats at http://127.0.0.1:" + stats.port() + "/stats");
+      try (StateLock lock = StateLock.acquire(stateFile)) {
+        // Read again under the lock: a sync that just finished may have replaced the file.
+        StateStore state = StateStore.open(stateFile);
+        List<String> reset = StreamResync.apply(state, streams, resync);
+        if (!reset.isEmpty()) {
+          environment.err().println("sluice: starting over for " + String.join(", ", reset));
         }
-        report = runner.run();
-      } catch (InterruptedException e) {
-        if (continuous) {
-          environment.err().println("sluice: stopped by signal; everything applied was committed");
-          return new SyncReport(List.of());
+        SyncRunner runner = new SyncRunner(source, destination, streams, state, options, Clock.systemUTC(),
+            changeLog).retrying(retry);
+        SyncReport report;
+        try (ProgressReporter reporter = new ProgressReporter(runner.progress(),
+            environment.interactive() ? environment.out() : null, environment.interactive() ? 1000 : 10_000).start();
+            StatsEndpoint stats = statsPort == null ? null
+                : StatsEndpoint.start(statsPort, runner.progress(), Clock.systemUTC());
+            InterruptOnSignal signal = InterruptOnSignal.install()) {
+          if (stats != null) {
+            environment.err().println("sluice: stats at http://127.0.0.1:" + stats.port() + "/stats");
+          }
+          report = runner.run();
+        } catch (InterruptedException e) {
+          if (continuous) {
+            environment.err().println("sluice: stopped by signal; everything applied was committed");
+            return new SyncReport(List.of());
+          }
+          throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "
+              + "committed chunk is kept, and running the same sync again resumes from there", e);
         }
-        throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "
-            + "committed chunk is kept, and running the same sync again resumes from there", e);
+        printSummary(report);
+        return report;
       }
-      printSummary(report);
-      return report;
     }
   }
 
