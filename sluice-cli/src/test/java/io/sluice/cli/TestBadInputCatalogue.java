@@ -142,6 +142,10 @@ class TestBadInputCatalogue {
     List<String> command = bad.command().stream().map(a -> a.replace("@dir", directory.toString())).toList();
     CliRun run = CliRun.of(Map.of(), command.toArray(String[]::new));
 
+    if (System.getProperty("sluice.printErrors") != null) {
+      System.out.println("ERRORLINE|" + bad.name() + "|" + run.exitCode() + "|"
+          + run.err().strip().replace(directory.toString(), "<dir>"));
+    }
     assertThat(run.exitCode()).as(run.all()).isEqualTo(bad.exitCode());
     List<String> lines = run.err().lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).as("one line on stderr: " + run.err()).hasSize(1);

@@ -1,7 +1,6 @@
 package io.sluice.engine.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,12 +52,11 @@ public final class JsonFiles {
     JsonNode node;
     try {
       node = MAPPER.readTree(text);
-    } catch (JsonParseException e) {
-      throw new ConfigException("", "Cannot parse " + origin + ": not valid JSON" + where(e.getLocation()) + ": "
-          + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
+      // Jackson appends where an unclosed object started, with a source description; the location is given already.
+      String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*$", "");
       throw new ConfigException("", "Cannot parse " + origin + ": not valid JSON" + where(e.getLocation()) + ": "
-          + e.getOriginalMessage());
+          + reason);
     }
     if (node == null || !node.isObject()) {
       throw new ConfigException("", "Cannot read " + origin + ": expected a JSON object ({...}), found "

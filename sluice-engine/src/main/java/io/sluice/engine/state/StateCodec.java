@@ -72,8 +72,9 @@ final class StateCodec {
       throw invalid(origin, "sluice_state_version", "is missing, expected the state file's version number");
     }
     if (version.asInt() > VERSION) {
-      throw invalid(origin, "sluice_state_version", "is " + version.asInt() + ", written by a newer Sluice; expected "
-          + VERSION + " or lower (upgrade Sluice or use another state file)");
+      throw new ConfigException("sluice_state_version", "Invalid state file " + origin + ": key 'sluice_state_version' "
+          + "is " + version.asInt() + ", written by a newer Sluice; expected " + VERSION + " or lower (upgrade Sluice "
+          + "or use another state file)");
     }
     JsonNode streams = root.get("streams");
     if (streams == null || !streams.isObject()) {
