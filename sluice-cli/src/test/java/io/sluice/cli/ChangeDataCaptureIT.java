@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.testkit.IcebergReadBack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.sluice.cli;
+package io.sluice.testkit;
 
 import org.apache.iceberg.Files;
 import org.apache.iceberg.io.FileIO;

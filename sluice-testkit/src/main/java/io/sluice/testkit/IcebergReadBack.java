@@ -1,4 +1,4 @@
-package io.sluice.cli;
+package io.sluice.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +14,11 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 
 /** Reads Iceberg tables back the way an outside reader would: through the catalog, not through Sluice. */
-final class IcebergReadBack implements AutoCloseable {
+public final class IcebergReadBack implements AutoCloseable {
   private final JdbcCatalog catalog = new JdbcCatalog();
 
   /** Opens the embedded default catalog of a warehouse: SQLite at {@code <warehouse>/catalog.db}, named sluice. */
-  IcebergReadBack(Path warehouse) {
+  public IcebergReadBack(Path warehouse) {
     catalog.initialize("sluice", Map.of(
         "uri", "jdbc:sqlite:" + warehouse.resolve("catalog.db"),
         "warehouse", warehouse.toString(),
@@ -26,11 +26,11 @@ final class IcebergReadBack implements AutoCloseable {
         "io-impl", LocalDiskFileIO.class.getName()));
   }
 
-  Table table(String namespace, String name) {
+  public Table table(String namespace, String name) {
     return catalog.loadTable(TableIdentifier.of(namespace, name));
   }
 
-  List<Record> rows(String namespace, String name) {
+  public List<Record> rows(String namespace, String name) {
     Table table = table(namespace, name);
     List<Record> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
