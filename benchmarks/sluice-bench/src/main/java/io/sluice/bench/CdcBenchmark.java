@@ -1,0 +1,205 @@
+package io.sluice.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.engine.config.ConfigValidator;
+import io.sluice.engine.config.JsonFiles;
+import io.sluice.engine.config.SecretRegistry;
+import io.sluice.engine.connector.ConnectorRegistry;
+import io.sluice.engine.state.StateStore;
+import io.sluice.engine.streams.ConfiguredStream;
+import io.sluice.engine.sync.ChangeLogOptions;
+import io.sluice.engine.sync.SyncOptions;
+import io.sluice.engine.sync.SyncReport;
+import io.sluice.engine.sync.SyncRunner;
+import io.sluice.spi.Destination;
+import io.sluice.spi.Source;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamId;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
+import io.sluice.testkit.PostgresServer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice-bench cdc}: how fast Sluice applies a change log, against how fast the log can be read at all.
+ * On one embedded PostgreSQL, a table is backfilled by Sluice, then {@code --changes} row updates are made (in
+ * transactions of 10,000). Measured in the same run: (1) the limit, a second pgoutput slot read to the end with
+ * PgJDBC and the messages discarded; (2) Sluice, a bounded cdc sync applying the same changes to Iceberg.
+ */
+@Command(name = "cdc", description = "Change-log apply rate: reading pgoutput and discarding (the limit) vs Sluice "
+    + "applying the same changes to Iceberg.")
+final class CdcBenchmark implements Callable<Integer> {
+  private static final String LIMIT_SLOT = "bench_limit";
+  private static final String PUBLICATION = "sluice_bench";
+
+  @Option(names = "--rows", description = "Rows in the table (default: ${DEFAULT-VALUE}).")
+  int rows = 200_000;
+
+  @Option(names = "--changes", description = "Row updates to apply (default: ${DEFAULT-VALUE}).")
+  int changes = 1_000_000;
+
+  @Option(names = "--json", description = "Also write the results to this file as JSON.")
+  Path json;
+
+  @Option(names = "--work-dir", description = "Where the Iceberg warehouse goes (default: a new temp directory).")
+  Path workDirectory;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench-cdc-");
+    System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, java %s, %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.version"), LocalDate.now());
+    try (PostgresServer server = PostgresServer.start()) {
+      server.execute("""
+          CREATE SCHEMA bench;
+          CREATE TABLE bench.accounts (id bigint PRIMARY KEY, balance numeric(12,2) NOT NULL, note text,
+            updated_at timestamptz NOT NULL);
+          INSERT INTO bench.accounts SELECT g, g * 0.01, 'account ' || g, now() FROM generate_series(1, %d) g;
+          VACUUM ANALYZE bench.accounts;
+          """.formatted(rows));
+      ConnectorRegistry connectors = new ConnectorRegistry(new ConfigValidator(System::getenv, new SecretRegistry()));
+      try (Source source = connectors.createSource(sourceConfig(server), "bench source");
+          Destination destination = connectors.createDestination(JsonNodeFactory.instance.objectNode()
+              .put("type", "iceberg").put("warehouse", work.resolve("warehouse").toString()), "bench destination")) {
+        StreamDescriptor accounts = source.discover().find(StreamId.of("bench", "accounts")).orElseThrow();
+        StreamSpec spec = new StreamSpec(accounts.id(), accounts.id(), SyncMode.CDC, accounts.columns(),
+            accounts.primaryKey(), List.of(), Optional.empty());
+        StateStore state = StateStore.open(work.resolve("state.json"));
+        sync(source, destination, spec, state); // the backfill, and the slot and publication it creates
+        server.execute("SELECT pg_create_logical_replication_slot('" + LIMIT_SLOT + "', 'pgoutput')");
+
+        long generating = System.nanoTime();
+        int made = makeChanges(server);
+        System.out.printf(Locale.ROOT, "dataset: bench.accounts, %,d rows; %,d updates in transactions of 10,000 "
+            + "(made in %.1fs)%n", rows, made, (System.nanoTime() - generating) / 1e9);
+
+        Measurement limit = readLimit(server, made);
+        System.gc();
+        Measurement sluice;
+        try (PeakMemorySampler memory = new PeakMemorySampler()) {
+          long start = System.nanoTime();
+          SyncRunner runner = sync(source, destination, spec, state);
+          double seconds = (System.nanoTime() - start) / 1e9;
+          sluice = new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
+              runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
+        }
+        for (Measurement m : List.of(limit, sluice)) {
+          System.out.printf(Locale.ROOT, "%-34s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
+              m.seconds(), m.rowsPerSecond(),
+              m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
+        }
+        double ratio = sluice.rowsPerSecond() / limit.rowsPerSecond();
+        System.out.printf(Locale.ROOT, "ratio sluice/limit: %.2f   peak RSS of this JVM: %d MiB%n", ratio,
+            PeakMemorySampler.peakResidentBytes() >> 20);
+        if (sluice.rows() != made) {
+          throw new IllegalStateException("Sluice applied " + sluice.rows() + " changes, expected " + made);
+        }
+        if (json != null) {
+          ObjectNode root = JsonNodeFactory.instance.objectNode().put("benchmark", "cdc")
+              .put("date", LocalDate.now().toString()).put("cores", Runtime.getRuntime().availableProcessors())
+              .put("rows", rows).put("changes", made).put("ratio_sluice_limit", ratio)
+              .put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
+          var results = root.putArray("results");
+          for (Measurement m : List.of(limit, sluice)) {
+            results.addObject().put("name", m.name()).put("changes", m.rows()).put("seconds", m.seconds())
+                .put("changes_per_second", m.rowsPerSecond()).put("peak_heap_bytes", m.peakHeapBytes());
+          }
+          Files.writeString(json, JsonFiles.toText(root), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static ObjectNode sourceConfig(PostgresServer server) {
+    ObjectNode config = JsonNodeFactory.instance.objectNode()
+        .put("type", "postgres").put("host", server.host()).put("port", server.port())
+        .put("database", PostgresServer.DATABASE).put("username", PostgresServer.USER)
+        .put("password", PostgresServer.PASSWORD).put("ssl_mode", "disable");
+    config.putArray("schemas").add("bench");
+    config.putObject("replication").put("slot", "sluice_bench").put("publication", PUBLICATION);
+    return config;
+  }
+
+  private static SyncRunner sync(Source source, Destination destination, StreamSpec spec, StateStore state)
+      throws InterruptedException {
+    SyncRunner runner = new SyncRunner(source, destination, List.of(ConfiguredStream.of(spec)), state,
+        SyncOptions.DEFAULTS, Clock.systemUTC(), ChangeLogOptions.DEFAULTS);
+    SyncReport report = runner.run();
+    if (!report.succeeded()) {
+      throw new IllegalStateException("the Sluice cdc sync failed", report.streams().get(0).failure().orElseThrow());
+    }
+    return runner;
+  }
+
+  /** Updates {@link #changes} rows, 10,000 per transaction, cycling through the table. */
+  private int makeChanges(PostgresServer server) throws Exception {
+    int made = 0;
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement()) {
+      long from = 1;
+      while (made < changes) {
+        int batch = (int) Math.min(10_000, Math.min(changes - made, rows - from + 1));
+        made += statement.executeUpdate("UPDATE bench.accounts SET balance = balance + 1, updated_at = now() "
+            + "WHERE id BETWEEN " + from + " AND " + (from + batch - 1));
+        from = from + batch > rows ? 1 : from + batch;
+      }
+    }
+    return made;
+  }
+
+  /** Reads the limit slot until {@code expected} row messages arrived, discarding them. */
+  private static Measurement readLimit(PostgresServer server, int expected) throws Exception {
+    Properties properties = new Properties();
+    PGProperty.USER.set(properties, PostgresServer.USER);
+    PGProperty.PASSWORD.set(properties, PostgresServer.PASSWORD);
+    PGProperty.REPLICATION.set(properties, "database");
+    PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "14");
+    String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + PostgresServer.DATABASE;
+    try (Connection connection = DriverManager.getConnection(url, properties)) {
+      long start = System.nanoTime();
+      PGReplicationStream stream = connection.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
+          .logical().withSlotName(LIMIT_SLOT)
+          .withSlotOption("proto_version", "1").withSlotOption("publication_names", PUBLICATION)
+          .withSlotOption("binary", "true").start();
+      long rowMessages = 0;
+      long bytes = 0;
+      LogSequenceNumber last = LogSequenceNumber.INVALID_LSN;
+      while (rowMessages < expected) {
+        ByteBuffer message = stream.read();
+        bytes += message.remaining();
+        byte kind = message.get(message.position());
+        if (kind == 'U' || kind == 'I' || kind == 'D') {
+          rowMessages++;
+        }
+        last = stream.getLastReceiveLSN();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      stream.setFlushedLSN(last);
+      stream.close();
+      return new Measurement("limit (pgoutput read, discarded)", rowMessages, bytes, seconds, -1);
+    }
+  }
+}
