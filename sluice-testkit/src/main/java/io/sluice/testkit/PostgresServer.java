@@ -32,8 +32,26 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Starts a server; blocks until it accepts connections (a few seconds). */
   public static PostgresServer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a server that also offers TLS with {@code certificate} (clients may still connect without TLS, so a
+   * test can check that {@code ssl_mode} decides).
+   */
+  public static PostgresServer startWithTls(TestCertificate certificate) {
+    return start(certificate);
+  }
+
+  private static PostgresServer start(TestCertificate certificate) {
     try {
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (certificate != null) {
+        builder.setServerConfig("ssl", "on")
+            .setServerConfig("ssl_cert_file", certificate.certificateFile().toString())
+            .setServerConfig("ssl_key_file", certificate.keyFile().toString());
+      }
+      EmbeddedPostgres postgres = builder
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("wal_level", "logical")
           .setServerConfig("max_wal_senders", "10")
@@ -71,6 +89,8 @@ public final class PostgresServer implements AutoCloseable {
         local all all trust
         host all all 127.0.0.1/32 scram-sha-256
         host all all ::1/128 scram-sha-256
+        host replication all 127.0.0.1/32 scram-sha-256
+        host replication all ::1/128 scram-sha-256
         """);
     execute("SELECT pg_reload_conf()");
   }
