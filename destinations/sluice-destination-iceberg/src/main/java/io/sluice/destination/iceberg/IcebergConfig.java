@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * @param targetFileSizeBytes size at which a data file is closed and the next one opened
  * @param formatVersion Iceberg table format version for new tables
  * @param timeType how TIME columns are stored
+ * @param softDeletes whether deleted rows of CDC tables stay, flagged {@code _sluice_deleted} ({@code delete_mode}
+ *     soft), rather than being removed
  */
 record IcebergConfig(
-    Path warehouse, CatalogConfig catalog, long targetFileSizeBytes, int formatVersion, TimeType timeType) {
+    Path warehouse, CatalogConfig catalog, long targetFileSizeBytes, int formatVersion, TimeType timeType,
+    boolean softDeletes) {
 
   static final String DEFAULT_CATALOG_TYPE = "jdbc";
   static final String DEFAULT_CATALOG_NAME = "sluice";
@@ -124,7 +127,13 @@ record IcebergConfig(
             .describe("How TIME columns are stored: 'string' (HH:MM:SS[.ffffff], readable by Spark) or "
                 + "'time' (Iceberg's time type, for Trino and Flink).")
             .oneOf("string", "time")
-            .defaultsTo(DEFAULT_TIME_TYPE.jsonName())));
+            .defaultsTo(DEFAULT_TIME_TYPE.jsonName()),
+        ConfigField.string("delete_mode")
+            .describe("What a delete in a cdc stream does: 'hard' removes the row (the table mirrors the source); "
+                + "'soft' keeps it with _sluice_deleted = true and the values the delete carried (all columns with "
+                + "REPLICA IDENTITY FULL, else the key).")
+            .oneOf("hard", "soft")
+            .defaultsTo("hard")));
   }
 
   /**
@@ -159,7 +168,8 @@ record IcebergConfig(
     int formatVersion = config.path("format_version").asInt(DEFAULT_FORMAT_VERSION);
     TimeType timeType = TimeType.valueOf(
         text(config, "time_type", DEFAULT_TIME_TYPE.jsonName()).toUpperCase(Locale.ROOT));
-    return new IcebergConfig(warehouse, catalog, targetFileSize, formatVersion, timeType);
+    boolean softDeletes = "soft".equals(text(config, "delete_mode", "hard"));
+    return new IcebergConfig(warehouse, catalog, targetFileSize, formatVersion, timeType, softDeletes);
   }
 
   /** The warehouse as Iceberg table locations spell it: {@code file:} and the literal absolute path. */
@@ -179,7 +189,12 @@ record IcebergConfig(
           + "': only local directories are supported; expected a path such as /data/warehouse");
     }
     try {
-      return Path.of(path).toAbsolutePath().normalize();
+      Path resolved = Path.of(path);
+      if (!resolved.isAbsolute()) {
+        throw new ConfigException("warehouse", "Cannot use warehouse '" + text + "': expected an absolute path, "
+            + "such as /data/warehouse (a relative one would depend on the directory Sluice runs in)");
+      }
+      return resolved.normalize();
     } catch (InvalidPathException e) {
       throw new ConfigException("warehouse", "Cannot use warehouse '" + text + "': " + e.getReason()
           + "; expected a local directory path");

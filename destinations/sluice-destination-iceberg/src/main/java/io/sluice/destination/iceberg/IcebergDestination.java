@@ -5,6 +5,7 @@ import io.sluice.spi.CheckResult.Probe;
 import io.sluice.spi.Destination;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
+import io.sluice.spi.StreamSpec;
 import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
 import io.sluice.spi.WriteRequest;
@@ -82,36 +83,41 @@ final class IcebergDestination implements Destination {
     if (request.mode() == WriteMode.UPSERT) {
       IcebergUpsertWriter.checkStream(request.stream(), tableName);
     }
+    CommitTarget target = switch (request.mode()) {
+      case REPLACE -> new StagingBranchTarget(request.loadId(), tableName);
+      case APPEND, UPSERT -> new MainBranchTarget();
+    };
+    IcebergStreamWriter.LayoutFactory layouts = stream -> layout(stream, request.mode(), tableName);
+    IcebergStreamWriter.Layout layout = layouts.open(request.stream());
+    if (target instanceof StagingBranchTarget staging) {
+      try {
+        staging.removeStaleBranches(layout.table());
+      } catch (RuntimeException e) {
+        throw IcebergCommitFailures.classify("prepare table " + tableName, e);
+      }
+    }
+    return new IcebergStreamWriter(layout, tableName, request.loadId(), request.mode(), target, layouts);
+  }
+
+  /** Creates or evolves the table for {@code stream} and builds what writes rows into it. */
+  private IcebergStreamWriter.Layout layout(StreamSpec stream, WriteMode mode, String tableName) {
+    StreamSpec tableStream = IcebergChangeMetadata.tableStream(stream, config.softDeletes());
     JdbcCatalog openCatalog = catalog();
     Table table;
-    CommitTarget target;
     IcebergRowWriter rows;
     try {
-      table = new IcebergTableProvisioner(openCatalog, openCatalog, config).prepare(request.stream());
-      switch (request.mode()) {
-        case REPLACE -> {
-          StagingBranchTarget staging = new StagingBranchTarget(request.loadId(), tableName);
-          staging.removeStaleBranches(table);
-          target = staging;
-          rows = new IcebergInsertWriter(table, config.targetFileSizeBytes());
-        }
-        case APPEND -> {
-          target = new MainBranchTarget();
-          rows = new IcebergInsertWriter(table, config.targetFileSizeBytes());
-        }
-        case UPSERT -> {
-          target = new MainBranchTarget();
-          rows = IcebergUpsertWriter.open(table, request.stream(), tableName, config.targetFileSizeBytes());
-        }
-        default -> throw new IllegalArgumentException("Cannot open a writer for mode " + request.mode());
-      }
+      table = new IcebergTableProvisioner(openCatalog, openCatalog, config).prepare(tableStream);
+      rows = mode == WriteMode.UPSERT
+          ? IcebergUpsertWriter.open(table, tableStream, tableName, config.targetFileSizeBytes())
+          : new IcebergInsertWriter(table, config.targetFileSizeBytes());
     } catch (SluiceException e) {
       throw e;
     } catch (RuntimeException e) {
       throw IcebergCommitFailures.classify("create or evolve table " + tableName, e);
     }
-    IcebergRecordMapper mapper = new IcebergRecordMapper(tableName, table.schema(), request.stream().columns());
-    return new IcebergStreamWriter(table, tableName, request.loadId(), request.mode(), target, mapper, rows);
+    IcebergRecordMapper mapper = new IcebergRecordMapper(tableName, table.schema(), tableStream.columns());
+    return new IcebergStreamWriter.Layout(table, mapper, rows,
+        IcebergChangeMetadata.of(stream, config.softDeletes()));
   }
 
   private synchronized JdbcCatalog catalog() {

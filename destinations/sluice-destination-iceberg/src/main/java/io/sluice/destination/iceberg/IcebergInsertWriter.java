@@ -19,12 +19,13 @@ final class IcebergInsertWriter implements IcebergRowWriter {
   }
 
   /**
-   * @throws IllegalArgumentException for anything but an insert; {@link IcebergStreamWriter} refuses those first
+   * @throws IllegalArgumentException for anything but an insert or a read; {@link IcebergStreamWriter} refuses those first
    */
   @Override
   public void write(Operation operation, Record row) {
-    if (operation != Operation.INSERT) {
-      throw new IllegalArgumentException("Cannot add a row for a " + operation + " event: only inserts are added");
+    if (operation != Operation.INSERT && operation != Operation.READ) {
+      throw new IllegalArgumentException("Cannot add a row for a " + operation + " event: only inserts and reads "
+          + "are added");
     }
     dataFiles.write(row);
   }

@@ -7,7 +7,10 @@ import io.sluice.spi.Operation;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
+import io.sluice.spi.StreamSpec;
 import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,13 +38,29 @@ final class IcebergStreamWriter implements StreamWriter {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergStreamWriter.class);
   private static final WriteResult NO_FILES = WriteResult.builder().build();
 
-  private final Table table;
+  /**
+   * How the stream's rows reach its table: the table as last prepared, the mapper of rows into records of its
+   * schema, the row writer, and the change metadata (null for streams without it). Replaced as a whole when the
+   * stream's columns change ({@link #evolve}).
+   */
+  record Layout(Table table, IcebergRecordMapper mapper, IcebergRowWriter rows, IcebergChangeMetadata metadata) {}
+
+  /** Prepares the table for a stream (creating or evolving it) and returns the layout to write it with. */
+  interface LayoutFactory {
+    Layout open(StreamSpec stream);
+  }
+
   private final String tableName;
   private final String loadId;
   private final WriteMode mode;
   private final CommitTarget target;
-  private final IcebergRecordMapper mapper;
-  private final IcebergRowWriter rows;
+  private final LayoutFactory layouts;
+  private Table table;
+  private IcebergRecordMapper mapper;
+  private IcebergRowWriter rows;
+  private IcebergChangeMetadata metadata;
+  /** When the rows of the current commit were written ({@code _sluice_synced_at}); null until its first row. */
+  private OffsetDateTime syncedAt;
 
   private long openRecords;
   private WriteResult pendingFiles = NO_FILES;
@@ -51,13 +70,27 @@ final class IcebergStreamWriter implements StreamWriter {
 
   IcebergStreamWriter(Table table, String tableName, String loadId, WriteMode mode, CommitTarget target,
       IcebergRecordMapper mapper, IcebergRowWriter rows) {
-    this.table = table;
+    this(new Layout(table, mapper, rows, null), tableName, loadId, mode, target, stream -> {
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot change the columns of " + tableName
+          + ": this writer was opened without a way to evolve its table; resync the stream");
+    });
+  }
+
+  IcebergStreamWriter(Layout layout, String tableName, String loadId, WriteMode mode, CommitTarget target,
+      LayoutFactory layouts) {
     this.tableName = tableName;
     this.loadId = loadId;
     this.mode = mode;
     this.target = target;
-    this.mapper = mapper;
-    this.rows = rows;
+    this.layouts = layouts;
+    use(layout);
+  }
+
+  private void use(Layout layout) {
+    this.table = layout.table();
+    this.mapper = layout.mapper();
+    this.rows = layout.rows();
+    this.metadata = layout.metadata();
   }
 
   @Override
@@ -77,13 +110,24 @@ final class IcebergStreamWriter implements StreamWriter {
    */
   @Override
   public void write(ChangeEvent event) {
-    if (event.operation() != Operation.INSERT && mode != WriteMode.UPSERT) {
-      throw new SluiceException(ErrorKind.INTERNAL, "Cannot apply " + event.operation() + " events to "
+    Operation operation = event.operation();
+    if (operation != Operation.INSERT && operation != Operation.READ && mode != WriteMode.UPSERT) {
+      throw new SluiceException(ErrorKind.INTERNAL, "Cannot apply " + operation + " events to "
           + tableName + ": the stream is written in " + mode + " mode, which only adds rows; updates and deletes "
           + "need UPSERT");
     }
+    Object[] values = event.values();
+    if (metadata != null) {
+      if (syncedAt == null) {
+        syncedAt = OffsetDateTime.now(ZoneOffset.UTC);
+      }
+      values = metadata.extend(event, syncedAt);
+      if (operation == Operation.DELETE && metadata.softDeletes()) {
+        operation = Operation.UPDATE; // the row stays, as a new version flagged deleted
+      }
+    }
     try {
-      rows.write(event.operation(), mapper.map(event.values()));
+      rows.write(operation, mapper.map(values));
     } catch (SluiceException e) {
       throw e;
     } catch (UncheckedIOException e) {
@@ -129,6 +173,7 @@ final class IcebergStreamWriter implements StreamWriter {
     pendingRecords = 0;
     rows.forgetFinished();
     headCheckpoint = Optional.of(checkpoint);
+    syncedAt = null;
     LOG.debug("Committed {} rows in {} files to {} on branch {}", result.records(), result.files(), tableName,
         target.branch());
     return result;
@@ -153,6 +198,32 @@ final class IcebergStreamWriter implements StreamWriter {
     } catch (RuntimeException e) {
       throw IcebergCommitFailures.classify("publish load " + loadId + " to " + tableName, e);
     }
+  }
+
+  /**
+   * Evolves the table to the stream's new columns and writes the following rows in their order. Called right after
+   * a commit, so no file is open with the old schema.
+   *
+   * @throws SluiceException {@link ErrorKind#PERMANENT} when Iceberg cannot follow a type change
+   */
+  @Override
+  public void evolve(StreamSpec stream) {
+    if (openRecords > 0 || files(pendingFiles).findAny().isPresent()) {
+      throw new SluiceException(ErrorKind.INTERNAL, "Cannot evolve " + tableName + ": "
+          + (openRecords + pendingRecords) + " rows were written after the last commit");
+    }
+    Layout next;
+    try {
+      next = layouts.open(stream);
+    } catch (SluiceException e) {
+      if (e.kind() != ErrorKind.CONFIG) {
+        throw e;
+      }
+      throw new SluiceException(ErrorKind.PERMANENT, e.getMessage() + "; to start the stream over, run the sync "
+          + "with --resync " + stream.source(), e);
+    }
+    rows.abort();
+    use(next);
   }
 
   /** Deletes the files written since the last commit, except those of a commit whose outcome is unknown. */

@@ -39,7 +39,8 @@ class TestIcebergConfig {
     ConfigSpec spec = IcebergConfig.spec();
 
     assertThat(spec.fields()).extracting(ConfigField::name)
-        .containsExactly("warehouse", "catalog", "target_file_size_bytes", "format_version", "time_type");
+        .containsExactly("warehouse", "catalog", "target_file_size_bytes", "format_version", "time_type",
+            "delete_mode");
     assertThat(spec.field("warehouse").orElseThrow().required()).isTrue();
     ConfigField catalog = spec.field("catalog").orElseThrow();
     assertThat(catalog.type()).isEqualTo(FieldType.OBJECT);
