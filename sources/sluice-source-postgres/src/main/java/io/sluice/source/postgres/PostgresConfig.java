@@ -64,7 +64,13 @@ record PostgresConfig(
       ConfigField.integer("connect_timeout_seconds").defaultsTo(10).range(1, 600)
           .describe("Seconds to wait for a connection to be established before giving up."),
       ConfigField.integer("chunk_size_rows").defaultsTo(500_000).range(1000, Integer.MAX_VALUE)
-          .describe("Target number of rows per snapshot chunk; chunks are read in parallel and committed one by one.")));
+          .describe("Target number of rows per snapshot chunk; chunks are read in parallel and committed one by one."),
+      ConfigField.object("replication", List.of(
+              ConfigField.string("slot").defaultsTo(PostgresReplicationConfig.DEFAULT_SLOT)
+                  .describe("Logical replication slot of cdc streams; created when absent."),
+              ConfigField.string("publication").defaultsTo(PostgresReplicationConfig.DEFAULT_PUBLICATION)
+                  .describe("Publication listing the tables of cdc streams; created or extended when needed.")))
+          .describe("Where cdc streams read the change log (logical replication with pgoutput, PostgreSQL 14+).")));
 
   PostgresConfig {
     schemas = List.copyOf(schemas);

@@ -43,7 +43,24 @@ final class PostgresConnections {
    *     timed-out or dropped connections
    */
   Connection open() {
+    return connect(new Properties());
+  }
+
+  /**
+   * Opens a logical replication connection ({@code replication=database}, simple query mode), for
+   * {@code CREATE_REPLICATION_SLOT} and streaming.
+   *
+   * @throws io.sluice.spi.SluiceException as {@link #open()}
+   */
+  Connection openReplication() {
     Properties properties = new Properties();
+    properties.setProperty("replication", "database");
+    properties.setProperty("preferQueryMode", "simple");
+    properties.setProperty("assumeMinServerVersion", "14");
+    return connect(properties);
+  }
+
+  private Connection connect(Properties properties) {
     properties.setProperty("user", config.username());
     properties.setProperty("password", config.password());
     properties.setProperty("connectTimeout", Integer.toString(config.connectTimeoutSeconds()));

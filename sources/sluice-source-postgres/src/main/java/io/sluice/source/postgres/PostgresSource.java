@@ -39,16 +39,35 @@ final class PostgresSource implements io.sluice.spi.Source {
   private final PostgresConnections connections;
   private final PostgresChunkPlanner planner;
   private final PostgresIncrementalSource incremental;
+  private final PostgresChangeLog changeLog;
+  /** The snapshot a change-log pin exported, which plans use while it lives; null otherwise. */
+  private String pinnedSnapshot;
   private final AtomicBoolean snapshotLossReported = new AtomicBoolean();
   private PostgresExportedSnapshot exportedSnapshot;
   private boolean snapshotUnavailable;
   private boolean closed;
 
-  PostgresSource(PostgresConfig config) {
+  PostgresSource(PostgresConfig config, PostgresReplicationConfig replication) {
     this.config = config;
     this.connections = new PostgresConnections(config);
     this.planner = new PostgresChunkPlanner(config.chunkSizeRows(), config.maxThreads());
     this.incremental = new PostgresIncrementalSource(connections);
+    this.changeLog = new PostgresChangeLog(connections, replication, this::usePinnedSnapshot);
+  }
+
+  PostgresSource(PostgresConfig config) {
+    this(config, new PostgresReplicationConfig(PostgresReplicationConfig.DEFAULT_SLOT,
+        PostgresReplicationConfig.DEFAULT_PUBLICATION));
+  }
+
+  /** Change data capture: {@link PostgresChangeLog}. */
+  @Override
+  public Optional<io.sluice.spi.ChangeLogSource> changeLog() {
+    return Optional.of(changeLog);
+  }
+
+  private synchronized void usePinnedSnapshot(String snapshot) {
+    pinnedSnapshot = snapshot;
   }
 
   @Override
@@ -68,7 +87,9 @@ final class PostgresSource implements io.sluice.spi.Source {
         List<String> key = keys.getOrDefault(table.oid(), List.of());
         streams.add(new StreamDescriptor(StreamId.of(table.schema(), table.name()),
             columns.get(table.oid()).stream().map(PostgresSource::toSpi).toList(), key,
-            Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL), notes(table, key)));
+            key.isEmpty() ? Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL)
+                : Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL, SyncMode.CDC, SyncMode.CDC_ONLY),
+            notes(table, key)));
       }
       return new Catalog(streams);
     } catch (SQLException e) {
@@ -89,6 +110,8 @@ final class PostgresSource implements io.sluice.spi.Source {
     }
     if (key.isEmpty()) {
       notes.add("no primary key: snapshots are chunked by physical location (ctid)");
+      notes.add("no primary key: cdc is not offered; set primary_key in the streams file to columns that identify "
+          + "a row to capture changes");
       notes.add("no primary key: incremental needs primary_key set in the streams file to columns that identify a "
           + "row, because cursor reads page by (cursor, key) and rows are upserted by key");
     }
@@ -130,6 +153,9 @@ final class PostgresSource implements io.sluice.spi.Source {
   private synchronized Optional<String> exportedSnapshotId() {
     if (closed) {
       throw new IllegalStateException("Cannot plan a snapshot: the source is closed");
+    }
+    if (pinnedSnapshot != null) {
+      return Optional.of(pinnedSnapshot);
     }
     if (exportedSnapshot == null && !snapshotUnavailable) {
       try {

@@ -24,6 +24,6 @@ public final class PostgresSourceFactory implements SourceFactory {
   /** Does not connect. */
   @Override
   public Source create(JsonNode config) {
-    return new PostgresSource(PostgresConfig.from(config));
+    return new PostgresSource(PostgresConfig.from(config), PostgresReplicationConfig.from(config));
   }
 }
