@@ -229,7 +229,7 @@ public final class ChaosCommand implements Callable<Integer> {
         CREATE SCHEMA chaos;
         CREATE TABLE chaos.items (id bigint PRIMARY KEY, n bigint NOT NULL, body text,
           amount numeric(14,2) NOT NULL, ts timestamptz NOT NULL);
-        INSERT INTO chaos.items SELECT g, 0, CASE WHEN g % 100 = 0 THEN repeat('toast-', 2000) ELSE 'b' || g END,
+        INSERT INTO chaos.items SELECT g, 0, CASE WHEN mod(g, 100) = 0 THEN repeat('toast-', 2000) ELSE 'b' || g END,
           g * 0.01, timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => g)
         FROM generate_series(1, %d) g;
         ANALYZE chaos.items;
