@@ -76,6 +76,10 @@ final class PostgresErrorClassifier {
         reason = reason + " (" + detail + ")";
       }
     }
+    if (root instanceof java.security.cert.CertPathBuilderException) {
+      reason = "the server's TLS certificate is not signed by the CA in ssl_root_cert (certificate verification "
+          + "failed: " + root.getMessage() + ")";
+    }
     return reason.replace('\n', ' ').strip();
   }
 
