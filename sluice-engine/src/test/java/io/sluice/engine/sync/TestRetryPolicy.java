@@ -43,8 +43,15 @@ class TestRetryPolicy {
     FakeSource source = new FakeSource(4, 100);
     source.threads = 1;
     source.failOnSplit = 2;
-    source.beforeFailing = () -> source.failOnSplit = -1; // fails once, like a dropped connection
     FakeDestination destination = new FakeDestination();
+    source.beforeFailing = () -> {
+      // fails once, like a dropped connection, once the splits before it are committed
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (destination.commits.get() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      source.failOnSplit = -1;
+    };
     SyncReport report = new SyncRunner(source, destination, List.of(ConfiguredStream.of(FakeSource.spec())),
         StateStore.open(directory.resolve("state.json")), SyncOptions.DEFAULTS, Clock.systemUTC())
         .retrying(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5))).run();
