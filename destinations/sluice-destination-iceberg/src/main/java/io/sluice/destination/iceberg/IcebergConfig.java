@@ -191,8 +191,9 @@ record IcebergConfig(
     try {
       Path resolved = Path.of(path);
       if (!resolved.isAbsolute()) {
-        throw new ConfigException("warehouse", "Cannot use warehouse '" + text + "': expected an absolute path, "
-            + "such as /data/warehouse (a relative one would depend on the directory Sluice runs in)");
+        throw new ConfigException("warehouse", "Cannot use the destination: key 'warehouse' is '" + text
+            + "', expected an absolute path such as /data/warehouse (a relative one would depend on the directory "
+            + "Sluice runs in)");
       }
       return resolved.normalize();
     } catch (InvalidPathException e) {

@@ -39,7 +39,7 @@ class TestPostgresConfig {
   void specDeclaresEveryKeyWithTypeBoundsAndDescription() {
     assertThat(PostgresConfig.SPEC.fields()).extracting(ConfigField::name).containsExactly("host", "port",
         "database", "username", "password", "schemas", "max_threads", "ssl_mode", "ssl_root_cert",
-        "connect_timeout_seconds", "chunk_size_rows");
+        "connect_timeout_seconds", "chunk_size_rows", "replication");
     assertThat(PostgresConfig.SPEC.fields()).allSatisfy(f -> assertThat(f.description()).endsWith("."));
     assertThat(PostgresConfig.SPEC.fields()).filteredOn(ConfigField::required).extracting(ConfigField::name)
         .containsExactly("host", "database", "username");
