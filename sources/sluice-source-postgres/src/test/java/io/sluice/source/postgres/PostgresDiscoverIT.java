@@ -96,7 +96,8 @@ class PostgresDiscoverIT {
           new Column("placed_at", DataType.TIMESTAMP_TZ, false, "timestamp with time zone"),
           new Column("note", DataType.STRING, true, "character varying(100)"));
       assertThat(orders.primaryKey()).containsExactly("id");
-      assertThat(orders.syncModes()).containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
+      assertThat(orders.syncModes()).containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL,
+          SyncMode.CDC, SyncMode.CDC_ONLY);
       assertThat(orders.notes()).containsExactly(
           "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
 
@@ -113,6 +114,8 @@ class PostgresDiscoverIT {
           .containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
       assertThat(secret.notes()).containsExactly(
           "no primary key: snapshots are chunked by physical location (ctid)",
+          "no primary key: cdc is not offered; set primary_key in the streams file to columns that identify a row "
+              + "to capture changes",
           "no primary key: incremental needs primary_key set in the streams file to columns that identify a row, "
               + "because cursor reads page by (cursor, key) and rows are upserted by key",
           "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
