@@ -202,4 +202,57 @@ class IncrementalSyncIT {
     assertThat(status.out()).contains("big.events").contains("last poll never").contains("rows behind >= 100,000")
         .contains("max 2026-01-12T13:46:40Z");
   }
+
+  @Test
+  void aSecondaryCursorReadsTheRowsWhoseCursorIsNull() throws Exception {
+    server.execute("""
+        CREATE SCHEMA tick;
+        CREATE TABLE tick.tickets (id bigint PRIMARY KEY, created_at timestamp(6) NOT NULL, updated_at timestamp(6),
+          note text);
+        INSERT INTO tick.tickets SELECT g, timestamp '2026-04-01 00:00:00' + make_interval(secs => g),
+          CASE WHEN mod(g, 3) = 0 THEN NULL ELSE timestamp '2026-04-01 01:00:00' + make_interval(secs => g) END,
+          'v1' FROM generate_series(1, 300) g;
+        """);
+    Workspace workspace = Workspace.create(directory, server, "tick", 1_000);
+    assertThat(workspace.discover().exitCode()).isZero();
+    ObjectNode root = (ObjectNode) JsonFiles.readObject(workspace.streams());
+    ((ObjectNode) root.get("streams").get(0)).put("sync_mode", "incremental").put("cursor_field", "updated_at")
+        .put("secondary_cursor_field", "created_at").put("page_size", 50);
+    Files.writeString(workspace.streams(), JsonFiles.toText(root));
+
+    CliRun first = workspace.sync();
+    assertThat(first.exitCode()).as(first.all()).isZero();
+    assertThat(tickets(workspace)).as("rows with a NULL cursor are read through created_at").hasSize(300)
+        .isEqualTo(ticketsInSource());
+
+    server.execute("""
+        UPDATE tick.tickets SET updated_at = timestamp '2026-04-02 00:00:00', note = 'v2' WHERE id = 3;
+        INSERT INTO tick.tickets VALUES (301, timestamp '2026-04-03 00:00:00', NULL, 'late, no cursor');
+        """);
+    CliRun second = workspace.sync();
+    assertThat(second.exitCode()).as(second.all()).isZero();
+    assertThat(tickets(workspace)).hasSize(301).isEqualTo(ticketsInSource());
+  }
+
+  private static Map<Long, String> ticketsInSource() throws Exception {
+    Map<Long, String> rows = new TreeMap<>();
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet r = statement.executeQuery("SELECT id, note FROM tick.tickets")) {
+      while (r.next()) {
+        rows.put(r.getLong(1), r.getString(2));
+      }
+    }
+    return rows;
+  }
+
+  private static Map<Long, String> tickets(Workspace workspace) throws Exception {
+    Map<Long, String> rows = new TreeMap<>();
+    try (IcebergReadBack iceberg = new IcebergReadBack(workspace.warehouse())) {
+      for (Record record : iceberg.rows("tick", "tickets")) {
+        assertThat(rows.put((Long) record.getField("id"), (String) record.getField("note"))).isNull();
+      }
+    }
+    return rows;
+  }
 }

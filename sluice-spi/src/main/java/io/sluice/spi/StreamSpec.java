@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param primaryKey key columns (the source key unless overridden); empty when there is none
  * @param partitioning destination partition transforms, e.g. {@code day(created_at)}, {@code bucket(16, id)}
  * @param cursorField the cursor column for {@link SyncMode#INCREMENTAL}, else empty
+ * @param secondaryCursorField for {@link SyncMode#INCREMENTAL}, a column of the same type whose value stands in for
+ *     the cursor's where the cursor is NULL (the effective cursor is {@code COALESCE(cursor, secondary)}), so such
+ *     rows are read rather than skipped; empty otherwise
  */
 public record StreamSpec(
     StreamId source,
@@ -22,7 +25,8 @@ public record StreamSpec(
     List<Column> columns,
     List<String> primaryKey,
     List<String> partitioning,
-    Optional<String> cursorField) {
+    Optional<String> cursorField,
+    Optional<String> secondaryCursorField) {
   public StreamSpec {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(destination, "destination");
@@ -31,6 +35,13 @@ public record StreamSpec(
     primaryKey = List.copyOf(primaryKey);
     partitioning = List.copyOf(partitioning);
     Objects.requireNonNull(cursorField, "cursorField");
+    Objects.requireNonNull(secondaryCursorField, "secondaryCursorField");
+  }
+
+  /** A stream without a secondary cursor. */
+  public StreamSpec(StreamId source, StreamId destination, SyncMode syncMode, List<Column> columns,
+      List<String> primaryKey, List<String> partitioning, Optional<String> cursorField) {
+    this(source, destination, syncMode, columns, primaryKey, partitioning, cursorField, Optional.empty());
   }
 
   /** Position of the named column in each row, or -1. */

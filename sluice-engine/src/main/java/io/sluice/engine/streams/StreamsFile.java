@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  */
 public final class StreamsFile {
   private static final List<String> STREAM_KEYS = List.of("namespace", "name", "selected", "sync_mode",
-      "supported_sync_modes", "primary_key", "columns", "partitioning", "cursor_field", "page_size", "lookback_seconds",
+      "supported_sync_modes", "primary_key", "columns", "partitioning", "cursor_field", "secondary_cursor_field", "page_size", "lookback_seconds",
       "poll_interval_seconds",
       "destination", "notes");
   private static final List<String> COLUMN_KEYS = List.of("name", "type", "source_type", "nullable");
@@ -174,6 +174,12 @@ public final class StreamsFile {
       throw new ConfigException(at + ".cursor_field", "Invalid " + origin + ": key '" + at + ".cursor_field' names "
           + "column '" + cursor + "', which is not among the selected columns of " + id);
     }
+    String secondary = text(entry, "secondary_cursor_field", at, origin, false);
+    if (secondary != null && columns.stream().noneMatch(c -> c.name().equals(secondary))) {
+      throw new ConfigException(at + ".secondary_cursor_field", "Invalid " + origin + ": key '" + at
+          + ".secondary_cursor_field' names column '" + secondary + "', which is not among the selected columns of "
+          + id);
+    }
     StreamId destination = id;
     JsonNode destinationNode = entry.get("destination");
     if (destinationNode != null && !destinationNode.isNull()) {
@@ -187,8 +193,8 @@ public final class StreamsFile {
       destination = StreamId.of(destinationNamespace == null ? namespace : destinationNamespace,
           destinationName == null ? name : destinationName);
     }
-    StreamSpec spec =
-        new StreamSpec(id, destination, mode, columns, primaryKey, partitioning, Optional.ofNullable(cursor));
+    StreamSpec spec = new StreamSpec(id, destination, mode, columns, primaryKey, partitioning,
+        Optional.ofNullable(cursor), Optional.ofNullable(secondary));
     int pageSize = (int) integer(entry, "page_size", at, origin, ConfiguredStream.DEFAULT_PAGE_SIZE, 1, 1_000_000);
     long lookback = integer(entry, "lookback_seconds", at, origin, 0, 0, 366L * 24 * 3600);
     long pollInterval = integer(entry, "poll_interval_seconds", at, origin,
@@ -215,6 +221,16 @@ public final class StreamsFile {
       throw new ConfigException(at + ".cursor_field", "Invalid " + origin + ": key '" + at + ".cursor_field' names "
           + "column '" + cursor.name() + "' of type " + cursor.type() + ", expected a timestamp, timestamp_tz, "
           + "date, integer, decimal or string column");
+    }
+    if (spec.secondaryCursorField().isPresent()) {
+      Column secondary = spec.columns().get(spec.columnIndex(spec.secondaryCursorField().get()));
+      if (secondary.name().equals(cursor.name()) || !secondary.type().equals(cursor.type())
+          || !secondary.sourceType().equals(cursor.sourceType())) {
+        throw new ConfigException(at + ".secondary_cursor_field", "Invalid " + origin + ": key '" + at
+            + ".secondary_cursor_field' names column '" + secondary.name() + "' (" + secondary.sourceType()
+            + "), expected another column of the cursor's type (" + cursor.sourceType() + "), whose value stands in "
+            + "where '" + cursor.name() + "' is NULL");
+      }
     }
     boolean temporal = switch (cursor.type().kind()) {
       case TIMESTAMP, TIMESTAMP_TZ, DATE -> true;

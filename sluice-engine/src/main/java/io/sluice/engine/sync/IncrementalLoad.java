@@ -61,6 +61,8 @@ final class IncrementalLoad {
   private final Clock clock;
   private final String stateKey;
   private final int cursorIndex;
+  /** The secondary cursor's position in a row, or -1: its value stands in where the cursor is NULL. */
+  private final int secondaryIndex;
   private final DataType cursorType;
   private final int[] keyIndexes;
   private final List<DataType> keyTypes = new ArrayList<>();
@@ -76,6 +78,7 @@ final class IncrementalLoad {
     this.clock = clock;
     this.stateKey = spec.source().toString();
     this.cursorIndex = spec.columnIndex(spec.cursorField().orElseThrow());
+    this.secondaryIndex = spec.secondaryCursorField().map(spec::columnIndex).orElse(-1);
     this.cursorType = spec.columns().get(cursorIndex).type();
     this.keyIndexes = new int[spec.primaryKey().size()];
     for (int i = 0; i < keyIndexes.length; i++) {
@@ -123,7 +126,7 @@ final class IncrementalLoad {
           boolean end = rows < configured.pageSize();
           if (rows > 0) {
             position = Optional.of(positionOf(sink.last));
-            end |= bound.isPresent() && compare(sink.last[cursorIndex], bound.get()) > 0;
+            end |= bound.isPresent() && compare(cursorOf(sink.last), bound.get()) > 0;
           }
           if (rowsSinceCommit > 0 && (end || rowsSinceCommit >= COMMIT_ROWS)) {
             commit(writer, cursorField, position.orElseThrow(), rowsSinceCommit);
@@ -200,12 +203,18 @@ final class IncrementalLoad {
     progress.chunkCommitted(rows);
   }
 
+  /** The row's effective cursor: {@code COALESCE(cursor, secondary)}, as the source pages by it. */
+  private Object cursorOf(Object[] row) {
+    Object cursor = row[cursorIndex];
+    return cursor == null && secondaryIndex >= 0 ? row[secondaryIndex] : cursor;
+  }
+
   private CursorPosition positionOf(Object[] row) {
     List<Object> key = new ArrayList<>(keyIndexes.length);
     for (int index : keyIndexes) {
       key.add(row[index]);
     }
-    return new CursorPosition(row[cursorIndex], key);
+    return new CursorPosition(cursorOf(row), key);
   }
 
   /** The saved position moved back by the look-back window, as an inclusive cursor-only bound. */

@@ -56,9 +56,14 @@ final class PostgresCursorQueries {
   private final String what;
   private final String table;
   private final Column cursor;
+  /** The cursor as SQL: the quoted column, or {@code COALESCE(cursor, secondary)} with a secondary cursor. */
+  private final String cursorSql;
   private final List<Column> key;
 
-  private PostgresCursorQueries(String what, Table table, Column cursor, List<Column> key) {
+  private PostgresCursorQueries(String what, Table table, Column cursor, Column secondary, List<Column> key) {
+    this.cursorSql = secondary == null ? PostgresIdentifiers.quote(cursor.name())
+        : "COALESCE(" + PostgresIdentifiers.quote(cursor.name()) + ", " + PostgresIdentifiers.quote(secondary.name())
+            + ")";
     this.what = what;
     this.table = table.quotedName();
     this.cursor = cursor;
@@ -85,7 +90,17 @@ final class PostgresCursorQueries {
     for (String name : stream.primaryKey()) {
       key.add(usable(stream, columns, name, "key", KEY_KINDS, KEY_TYPES, what));
     }
-    return new PostgresCursorQueries(what, table, cursor, key);
+    Column secondary = null;
+    if (stream.secondaryCursorField().isPresent()) {
+      secondary = usable(stream, columns, stream.secondaryCursorField().get(), "secondary cursor", CURSOR_KINDS,
+          CURSOR_TYPES, what);
+      if (!secondary.sourceType().equals(cursor.sourceType())) {
+        throw new SluiceException(ErrorKind.CONFIG, what + ": secondary cursor column "
+            + PostgresIdentifiers.quote(secondary.name()) + " is " + secondary.sourceType() + " but the cursor "
+            + PostgresIdentifiers.quote(cursor.name()) + " is " + cursor.sourceType() + "; expected the same type");
+      }
+    }
+    return new PostgresCursorQueries(what, table, cursor, secondary, key);
   }
 
   private static Column usable(StreamSpec stream, Function<String, Optional<Column>> columns, String name,
@@ -128,7 +143,7 @@ final class PostgresCursorQueries {
    */
   private String orderBy() {
     List<String> orderBy = new ArrayList<>();
-    orderBy.add(PostgresIdentifiers.quote(cursor.name()));
+    orderBy.add(cursorSql);
     for (Column column : key) {
       orderBy.add(PostgresIdentifiers.quote(column.name()));
     }
@@ -144,7 +159,7 @@ final class PostgresCursorQueries {
   String backlog(Optional<CursorPosition> after, long countCap, String cursorCast) {
     // One more than the cap tells "exactly the cap" from "more than the cap".
     long limit = countCap == Long.MAX_VALUE ? countCap : countCap + 1;
-    String quoted = PostgresIdentifiers.quote(cursor.name());
+    String quoted = cursorSql;
     return "SELECT (SELECT max(" + quoted + ")" + cursorCast + " FROM " + table + " WHERE " + readable() + "), "
         + "(SELECT count(*) FROM (SELECT 1 FROM " + table + " WHERE " + pagePredicate(after) + orderBy()
         + " LIMIT " + limit + ") behind), "
@@ -157,7 +172,7 @@ final class PostgresCursorQueries {
       return readable();
     }
     CursorPosition position = after.get();
-    String quoted = PostgresIdentifiers.quote(cursor.name());
+    String quoted = cursorSql;
     String cursorLiteral = literal(position.cursor(), cursor, position, "cursor");
     if (position.cursorOnly()) {
       return readable() + " AND " + quoted + " >= " + cursorLiteral;
@@ -180,7 +195,7 @@ final class PostgresCursorQueries {
 
   /** The rows cursor reads can see: a cursor that is not NULL and that reads back as itself. */
   private String readable() {
-    String quoted = PostgresIdentifiers.quote(cursor.name());
+    String quoted = cursorSql;
     String notNull = quoted + " IS NOT NULL";
     // Range conditions rather than isfinite(): they are part of the index condition, and their selectivity
     // estimate (all rows) does not tempt the planner away from the index.
