@@ -25,6 +25,12 @@ class TestStreamsFile {
           new Column("total", DataType.decimal(12, 2), true, "numeric(12,2)"),
           new Column("Created At", DataType.TIMESTAMP_TZ, true, "timestamp with time zone")),
           List.of("id"), Set.of(SyncMode.FULL_REFRESH), List.of()),
+      new StreamDescriptor(StreamId.of("public", "tickets"), List.of(
+          new Column("id", DataType.LONG, false, "bigint"),
+          new Column("updated_at", DataType.TIMESTAMP, true, "timestamp without time zone"),
+          new Column("created_at", DataType.TIMESTAMP, false, "timestamp without time zone"),
+          new Column("closed_on", DataType.DATE, true, "date")),
+          List.of("id"), Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL), List.of()),
       new StreamDescriptor(StreamId.of("public", "events"), List.of(
           new Column("kind", DataType.STRING, true, "text")), List.of(), Set.of(SyncMode.FULL_REFRESH), List.of())));
 
@@ -36,7 +42,7 @@ class TestStreamsFile {
   void discoverOutputUnchangedSyncsEveryStreamWithAllColumns() {
     List<StreamSpec> specs = StreamsFile.resolve(discovered(), "streams.json", CATALOG).stream()
         .map(ConfiguredStream::spec).toList();
-    assertThat(specs).hasSize(2);
+    assertThat(specs).hasSize(3);
     StreamSpec orders = specs.get(0);
     assertThat(orders.source()).isEqualTo(StreamId.of("public", "orders"));
     assertThat(orders.destination()).isEqualTo(orders.source());
@@ -54,6 +60,7 @@ class TestStreamsFile {
     orders.putArray("partitioning").add("day(Created At)");
     orders.putObject("destination").put("namespace", "lake").put("name", "orders_v2");
     ((ObjectNode) root.get("streams").get(1)).put("selected", false);
+    ((ObjectNode) root.get("streams").get(2)).put("selected", false);
     List<StreamSpec> specs = StreamsFile.resolve(root, "streams.json", CATALOG).stream()
         .map(ConfiguredStream::spec).toList();
     assertThat(specs).hasSize(1);
@@ -65,10 +72,10 @@ class TestStreamsFile {
   @Test
   void aTableThatNoLongerExistsIsNamed() {
     ObjectNode root = discovered();
-    ((ObjectNode) root.get("streams").get(1)).put("name", "evnts");
+    ((ObjectNode) root.get("streams").get(2)).put("name", "evnts");
     assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("streams.json: streams[1] names table public.evnts, which does not exist")
+        .hasMessageContaining("streams.json: streams[2] names table public.evnts, which does not exist")
         .hasMessageContaining("did you mean 'public.events'?");
   }
 
@@ -94,6 +101,24 @@ class TestStreamsFile {
     ((ObjectNode) key.get("streams").get(0)).putArray("columns").add("total");
     assertThatThrownBy(() -> StreamsFile.resolve(key, "streams.json", CATALOG))
         .hasMessageContaining("names column 'id', which is not among the stream's selected columns");
+  }
+
+  @Test
+  void aSecondaryCursorMustBeAnotherSelectedColumnOfTheCursorsType() {
+    ObjectNode root = discovered();
+    ObjectNode tickets = (ObjectNode) root.get("streams").get(1);
+    tickets.put("sync_mode", "incremental").put("cursor_field", "updated_at").put("secondary_cursor_field",
+        "created_at");
+    StreamSpec spec = StreamsFile.resolve(root, "streams.json", CATALOG).get(1).spec();
+    assertThat(spec.secondaryCursorField()).hasValue("created_at");
+
+    tickets.put("secondary_cursor_field", "closed_on");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessageContaining("key 'streams[1].secondary_cursor_field' names column 'closed_on' (date), expected "
+            + "another column of the cursor's type (timestamp without time zone)");
+    tickets.put("secondary_cursor_field", "created");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessageContaining("names column 'created', which is not among the selected columns of public.tickets");
   }
 
   @Test
