@@ -3,6 +3,7 @@ package io.sluice.cli;
 import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.progress.ProgressReporter;
 import io.sluice.engine.progress.StatsEndpoint;
+import io.sluice.engine.state.SourceIdentityCheck;
 import io.sluice.engine.state.StateLock;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.StreamsFile;
@@ -59,6 +60,7 @@ final class SyncExecution {
       try (StateLock lock = StateLock.acquire(stateFile)) {
         // Read again under the lock: a sync that just finished may have replaced the file.
         StateStore state = StateStore.open(stateFile);
+        SourceIdentityCheck.apply(state, source.identity(), stateFile.toString());
         List<String> reset = StreamResync.apply(state, streams, resync);
         if (!reset.isEmpty()) {
           environment.err().println("sluice: starting over for " + String.join(", ", reset));

@@ -38,6 +38,14 @@ public interface Source extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * What this source reads, stable across runs and free of secrets (e.g. {@code postgres://host:5432/shop}). The
+   * state file records it, so that one source's positions are never applied to another. Does not connect.
+   */
+  default String identity() {
+    return "";
+  }
+
   /** How many splits of one stream may be read at once (the {@code max_threads} option). */
   int maxConcurrentReads();
 

@@ -25,6 +25,7 @@ final class StateCodec {
   static ObjectNode encode(SyncState state) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("sluice_state_version", VERSION);
+    state.source().ifPresent(source -> root.put("source", source));
     ObjectNode streams = root.putObject("streams");
     state.streams().forEach((key, stream) -> {
       ObjectNode node = streams.putObject(key);
@@ -123,7 +124,11 @@ final class StateCodec {
       }
       result.put(entry.getKey(), new StreamState(load, completed, incremental, changeLog));
     }
-    return new SyncState(result);
+    JsonNode source = root.get("source");
+    if (source != null && !source.isTextual()) {
+      throw invalid(origin, "source", "is not a string");
+    }
+    return new SyncState(result, source == null ? Optional.empty() : Optional.of(source.asText()));
   }
 
   private static LoadProgress decodeLoad(JsonNode node, String at, String origin) {

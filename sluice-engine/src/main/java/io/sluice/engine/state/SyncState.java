@@ -4,12 +4,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The whole state file: per-stream state keyed by the source stream id ({@code schema.table}). Immutable. */
-public record SyncState(Map<String, StreamState> streams) {
-  public static final SyncState EMPTY = new SyncState(Map.of());
+/**
+ * The whole state file: per-stream state keyed by the source stream id ({@code schema.table}), and the identity of
+ * the source it belongs to ({@link io.sluice.spi.Source#identity()}), so one source's positions are never applied
+ * to another. Immutable.
+ */
+public record SyncState(Map<String, StreamState> streams, Optional<String> source) {
+  public static final SyncState EMPTY = new SyncState(Map.of(), Optional.empty());
 
   public SyncState {
     streams = Map.copyOf(streams);
+  }
+
+  public SyncState(Map<String, StreamState> streams) {
+    this(streams, Optional.empty());
   }
 
   public StreamState stream(String key) {
@@ -19,6 +27,10 @@ public record SyncState(Map<String, StreamState> streams) {
   public SyncState with(String key, StreamState state) {
     Map<String, StreamState> copy = new TreeMap<>(streams);
     copy.put(key, state);
-    return new SyncState(copy);
+    return new SyncState(copy, source);
+  }
+
+  public SyncState withSource(String identity) {
+    return new SyncState(streams, Optional.of(identity));
   }
 }

@@ -60,6 +60,12 @@ final class PostgresSource implements io.sluice.spi.Source {
         PostgresReplicationConfig.DEFAULT_PUBLICATION));
   }
 
+  /** {@code postgres://host:port/database}. */
+  @Override
+  public String identity() {
+    return "postgres://" + config.address();
+  }
+
   /** Change data capture: {@link PostgresChangeLog}. */
   @Override
   public Optional<io.sluice.spi.ChangeLogSource> changeLog() {
