@@ -57,7 +57,17 @@ final class PostgresConnections {
     properties.setProperty("replication", "database");
     properties.setProperty("preferQueryMode", "simple");
     properties.setProperty("assumeMinServerVersion", "14");
-    return connect(properties);
+    try {
+      return connect(properties);
+    } catch (io.sluice.spi.SluiceException e) {
+      if (String.valueOf(e.getMessage()).contains("permission denied to start WAL sender")) {
+        throw new io.sluice.spi.SluiceException(io.sluice.spi.ErrorKind.CONFIG, "Cannot open a replication "
+            + "connection to postgres at " + config.address() + " as " + config.username() + ": the role lacks the "
+            + "REPLICATION attribute; run ALTER ROLE " + PostgresIdentifiers.quote(config.username())
+            + " REPLICATION; (or use a superuser)", e);
+      }
+      throw e;
+    }
   }
 
   private Connection connect(Properties properties) {
