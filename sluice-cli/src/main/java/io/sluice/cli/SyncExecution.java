@@ -79,7 +79,7 @@ final class SyncExecution {
           report = runner.run();
         } catch (InterruptedException e) {
           if (continuous) {
-            environment.err().println("sluice: stopped by signal; everything applied was committed");
+            environment.err().println("sluice: stopped by signal; what was committed is kept, and the next run continues from there");
             return new SyncReport(List.of());
           }
           throw new SluiceException(ErrorKind.TRANSIENT, "Cannot finish the sync: it was interrupted; every "

@@ -17,8 +17,9 @@ import org.apache.iceberg.jdbc.UncheckedSQLException;
  * Classifies what an Iceberg commit threw into the one error taxonomy.
  *
  * <p>Iceberg's contract: a catalog throws {@link CommitStateUnknownException} when it cannot tell whether the
- * metadata swap happened; any other exception means the commit did not happen (Iceberg itself deletes the
- * commit's manifests then). So only the unknown case has to keep the data files, which the caller handles.
+ * metadata swap happened, and {@code CleanableFailure}s when it surely did not. Anything else may come from after
+ * the swap (seen: a task rejected by Iceberg's worker pool, stopped by a shutdown hook), so
+ * {@link IcebergStreamWriter} reads the table again before it treats the commit as failed.
  */
 final class IcebergCommitFailures {
   private IcebergCommitFailures() {}

@@ -19,6 +19,7 @@ import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CleanableFailure;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.WriteResult;
 import org.slf4j.Logger;
@@ -155,18 +156,56 @@ final class IcebergStreamWriter implements StreamWriter {
       SnapshotUpdate<?> update = target.newCommit(table, pendingFiles);
       update.set(CommitTarget.CHECKPOINT_PROPERTY, checkpoint);
       update.set(CommitTarget.LOAD_ID_PROPERTY, loadId);
+      update.scanManifestsWith(CallerThreadExecutor.INSTANCE);
       update.commit();
       head = target.head(table);
     } catch (CommitStateUnknownException e) {
-      // The table may reference these files now: forget them so that abort() cannot delete them.
-      pendingFiles = NO_FILES;
-      pendingRecords = 0;
-      rows.forgetFinished();
-      headCheckpoint = Optional.empty();
+      forgetPending();
       throw IcebergCommitFailures.classify("commit to " + tableName, e);
     } catch (RuntimeException e) {
+      if (!(e instanceof CleanableFailure)) {
+        // Not one of Iceberg's "nothing happened" failures: the swap may have happened before it was thrown.
+        // Decide from the table itself; deleting the files of a commit that happened would corrupt the table.
+        Outcome outcome = outcomeOf(checkpoint);
+        if (outcome == Outcome.UNKNOWN) {
+          forgetPending();
+          throw new SluiceException(ErrorKind.COMMIT_UNKNOWN, "Cannot commit to " + tableName + ": " + e.getMessage()
+              + "; the table may or may not hold the commit, so its files are kept and the next run resolves it "
+              + "from the table's snapshots", e);
+        }
+        if (outcome == Outcome.COMMITTED) {
+          LOG.warn("{}: the commit took effect although it reported {}; continuing", tableName, e.toString());
+          return committedNow(checkpoint, target.head(table));
+        }
+      }
       throw IcebergCommitFailures.classify("commit to " + tableName, e);
     }
+    return committedNow(checkpoint, head);
+  }
+
+  /** What the table says of a commit that threw. */
+  private enum Outcome { COMMITTED, NOT_COMMITTED, UNKNOWN }
+
+  /** Reads the table again: the commit happened when {@code checkpoint} is at the target's head. */
+  private Outcome outcomeOf(String checkpoint) {
+    try {
+      table.refresh();
+      return target.committedCheckpoint(table).equals(Optional.of(checkpoint))
+          ? Outcome.COMMITTED : Outcome.NOT_COMMITTED;
+    } catch (RuntimeException e) {
+      return Outcome.UNKNOWN;
+    }
+  }
+
+  /** Files of a commit whose outcome is unknown: the table may reference them, so abort() must not delete them. */
+  private void forgetPending() {
+    pendingFiles = NO_FILES;
+    pendingRecords = 0;
+    rows.forgetFinished();
+    headCheckpoint = Optional.empty();
+  }
+
+  private CommitResult committedNow(String checkpoint, Snapshot head) {
     CommitResult result = new CommitResult(pendingRecords, files(pendingFiles).count(),
         files(pendingFiles).mapToLong(ContentFile::fileSizeInBytes).sum(), Long.toString(head.snapshotId()));
     pendingFiles = NO_FILES;

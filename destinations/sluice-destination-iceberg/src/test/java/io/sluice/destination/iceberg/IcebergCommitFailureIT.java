@@ -93,6 +93,37 @@ class IcebergCommitFailureIT {
     }
   }
 
+  @Test
+  void aCommitThatTookEffectBeforeItThrewIsKeptNotDeleted(@TempDir Path directory) {
+    try (IcebergTestWarehouse warehouse = new IcebergTestWarehouse(directory)) {
+      FailingTarget target = new FailingTarget();
+      IcebergStreamWriter writer = writerWith(warehouse, WriteMode.UPSERT, target);
+      writer.write(ChangeEvent.insert(new Object[] {1, "a"}, 4));
+      target.failNextCommitAfterCommittingWith(new java.util.concurrent.RejectedExecutionException(
+          "rejected from a terminated pool"));
+      assertThat(writer.commit("cp-1").records()).as("read back: the commit happened").isEqualTo(1);
+      writer.abort();
+      writer.close();
+      assertThat(notes(warehouse)).as("the table is readable: no file it references was deleted")
+          .isEqualTo(Map.of(1, "a"));
+      assertThat(writer.committedCheckpoint()).hasValue("cp-1");
+    }
+  }
+
+  @Test
+  void anUnexpectedFailureThatLeftNoCommitFailsAndItsFilesCanBeDeleted(@TempDir Path directory) {
+    try (IcebergTestWarehouse warehouse = new IcebergTestWarehouse(directory)) {
+      FailingTarget target = new FailingTarget();
+      IcebergStreamWriter writer = writerWith(warehouse, WriteMode.APPEND, target);
+      writer.write(ChangeEvent.insert(new Object[] {1, "a"}, 4));
+      target.failNextCommitWith(new IllegalStateException("manifest writer broke"));
+      assertThatThrownBy(() -> writer.commit("cp-1"))
+          .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL));
+      writer.abort();
+      assertThat(warehouse.parquetFiles("events")).isEmpty();
+    }
+  }
+
   /** In format 3 the retried commit holds two deletion vectors for one pending file, which Iceberg merges. */
   @ParameterizedTest(name = "format version {0}")
   @ValueSource(ints = {2, 3})
@@ -198,9 +229,17 @@ class IcebergCommitFailureIT {
   private static final class FailingTarget implements CommitTarget {
     private final MainBranchTarget main = new MainBranchTarget();
     private RuntimeException failure;
+    private boolean afterCommitting;
 
     void failNextCommitWith(RuntimeException nextFailure) {
       this.failure = nextFailure;
+      this.afterCommitting = false;
+    }
+
+    /** The next commit happens, and then throws, as when a shutdown hook stops Iceberg's pool after the swap. */
+    void failNextCommitAfterCommittingWith(RuntimeException nextFailure) {
+      this.failure = nextFailure;
+      this.afterCommitting = true;
     }
 
     @Override
@@ -217,6 +256,7 @@ class IcebergCommitFailureIT {
     public SnapshotUpdate<?> newCommit(Table table, WriteResult files) {
       SnapshotUpdate<?> real = main.newCommit(table, files);
       RuntimeException toThrow = failure;
+      boolean commitFirst = afterCommitting;
       failure = null;
       if (toThrow == null) {
         return real;
@@ -225,6 +265,9 @@ class IcebergCommitFailureIT {
       return (SnapshotUpdate<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
           new Class<?>[] {kind}, (proxy, method, arguments) -> {
             if (method.getName().equals("commit")) {
+              if (commitFirst) {
+                real.commit();
+              }
               throw toThrow;
             }
             try {
