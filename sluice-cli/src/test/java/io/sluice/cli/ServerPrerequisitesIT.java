@@ -82,4 +82,27 @@ class ServerPrerequisitesIT {
     assertThat(again.out()).contains("the role lacks the REPLICATION attribute; run ALTER ROLE \"limited\" "
         + "REPLICATION");
   }
+
+  @Test
+  void aServerWithoutLogicalWalIsNamedByCheckAndSync() throws Exception {
+    try (PostgresServer replicaLevel = PostgresServer.startWith(Map.of("wal_level", "replica"))) {
+      replicaLevel.execute("CREATE SCHEMA prereq; CREATE TABLE prereq.orders (id bigint PRIMARY KEY);");
+      Workspace workspace = Workspace.create(directory, replicaLevel, "prereq", 1_000);
+      assertThat(workspace.discover().exitCode()).isZero();
+      ObjectNode root = (ObjectNode) JsonFiles.readObject(workspace.streams());
+      ((ObjectNode) root.get("streams").get(0)).put("sync_mode", "cdc");
+      Files.writeString(workspace.streams(), JsonFiles.toText(root));
+
+      CliRun check = CliRun.of(Workspace.ENVIRONMENT, "check", "--source", workspace.source().toString(),
+          "--streams", workspace.streams().toString());
+      assertThat(check.exitCode()).as(check.all()).isEqualTo(3);
+      assertThat(check.out()).contains("FAILED wal_level: wal_level is replica, expected logical: set wal_level = "
+          + "logical in postgresql.conf (or ALTER SYSTEM SET wal_level = logical) and restart the server");
+
+      CliRun sync = workspace.sync();
+      assertThat(sync.exitCode()).as(sync.all()).isEqualTo(1);
+      assertThat(sync.out()).contains("FAILED: Cannot prepare replication slot \"sluice\"").contains("wal_level");
+      assertThat(workspace.warehouse().resolve("prereq")).doesNotExist();
+    }
+  }
 }

@@ -32,7 +32,15 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Starts a server; blocks until it accepts connections (a few seconds). */
   public static PostgresServer start() {
-    return start(null);
+    return start(null, java.util.Map.of());
+  }
+
+  /**
+   * Starts a server with some settings overridden, e.g. {@code wal_level=replica} to test what a server not set up
+   * for logical replication does.
+   */
+  public static PostgresServer startWith(java.util.Map<String, String> settings) {
+    return start(null, settings);
   }
 
   /**
@@ -40,10 +48,10 @@ public final class PostgresServer implements AutoCloseable {
    * test can check that {@code ssl_mode} decides).
    */
   public static PostgresServer startWithTls(TestCertificate certificate) {
-    return start(certificate);
+    return start(certificate, java.util.Map.of());
   }
 
-  private static PostgresServer start(TestCertificate certificate) {
+  private static PostgresServer start(TestCertificate certificate, java.util.Map<String, String> settings) {
     try {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
       if (certificate != null) {
@@ -51,15 +59,16 @@ public final class PostgresServer implements AutoCloseable {
             .setServerConfig("ssl_cert_file", certificate.certificateFile().toString())
             .setServerConfig("ssl_key_file", certificate.keyFile().toString());
       }
-      EmbeddedPostgres postgres = builder
+      builder
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("wal_level", "logical")
           .setServerConfig("max_wal_senders", "10")
           .setServerConfig("max_replication_slots", "10")
           .setServerConfig("fsync", "off")
           .setServerConfig("synchronous_commit", "off")
-          .setServerConfig("full_page_writes", "off")
-          .start();
+          .setServerConfig("full_page_writes", "off");
+      settings.forEach(builder::setServerConfig);
+      EmbeddedPostgres postgres = builder.start();
       PostgresServer server = new PostgresServer(postgres);
       try {
         server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
