@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * transactions of 10,000). Measured in the same run: (1) the limit, a second pgoutput slot read to the end with
  * PgJDBC and the messages discarded; (2) Sluice, a bounded cdc sync applying the same changes to Iceberg.
  */
-@Command(name = "cdc", description = "Change-log apply rate: reading pgoutput and discarding (the limit) vs Sluice "
+@Command(name = "cdc", mixinStandardHelpOptions = true, description = "Change-log apply rate: reading pgoutput and discarding (the limit) vs Sluice "
     + "applying the same changes to Iceberg.")
 final class CdcBenchmark implements Callable<Integer> {
   private static final String LIMIT_SLOT = "bench_limit";
@@ -58,18 +58,13 @@ final class CdcBenchmark implements Callable<Integer> {
   @Option(names = "--changes", description = "Row updates to apply (default: ${DEFAULT-VALUE}).")
   int changes = 1_000_000;
 
-  @Option(names = "--json", description = "Also write the results to this file as JSON.")
-  Path json;
-
-  @Option(names = "--work-dir", description = "Where the Iceberg warehouse goes (default: a new temp directory).")
-  Path workDirectory;
+  @picocli.CommandLine.Mixin
+  BenchRunOptions run = new BenchRunOptions();
 
   @Override
   public Integer call() throws Exception {
-    Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench-cdc-");
-    System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, java %s, %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-        System.getProperty("java.version"), LocalDate.now());
+    Path work = run.workDirectory("sluice-bench-cdc-");
+    BenchRunOptions.printMachine();
     try (PostgresServer server = PostgresServer.start()) {
       server.execute("""
           CREATE SCHEMA bench;
@@ -117,7 +112,7 @@ final class CdcBenchmark implements Callable<Integer> {
         if (sluice.rows() != made) {
           throw new IllegalStateException("Sluice applied " + sluice.rows() + " changes, expected " + made);
         }
-        if (json != null) {
+        if (run.json != null) {
           ObjectNode root = JsonNodeFactory.instance.objectNode().put("benchmark", "cdc")
               .put("date", LocalDate.now().toString()).put("cores", Runtime.getRuntime().availableProcessors())
               .put("rows", rows).put("changes", made).put("ratio_sluice_limit", ratio)
@@ -127,7 +122,7 @@ final class CdcBenchmark implements Callable<Integer> {
             results.addObject().put("name", m.name()).put("changes", m.rows()).put("seconds", m.seconds())
                 .put("changes_per_second", m.rowsPerSecond()).put("peak_heap_bytes", m.peakHeapBytes());
           }
-          Files.writeString(json, JsonFiles.toText(root), StandardCharsets.UTF_8);
+          Files.writeString(run.json, JsonFiles.toText(root), StandardCharsets.UTF_8);
         }
       }
     }

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  * load of the same table into a local Iceberg warehouse. Prints rows/s, MB/s, wall time, the ratio and peak
  * memory.
  */
-@Command(name = "full-load", description = "Full load of a generated trips table: the source's limit vs Sluice.")
+@Command(name = "full-load", mixinStandardHelpOptions = true, description = "Full load of a generated trips table: the source's limit vs Sluice.")
 final class FullLoadBenchmark implements Callable<Integer> {
   @Option(names = "--rows", description = "Rows in the trips table (default: ${DEFAULT-VALUE}).")
   long rows = 1_000_000;
@@ -54,18 +54,13 @@ final class FullLoadBenchmark implements Callable<Integer> {
   @Option(names = "--chunk-rows", description = "Sluice chunk size in rows (default: ${DEFAULT-VALUE}).")
   int chunkRows = 500_000;
 
-  @Option(names = "--json", description = "Also write the results to this file as JSON.")
-  Path json;
-
-  @Option(names = "--work-dir", description = "Where the Iceberg warehouse goes (default: a new temp directory).")
-  Path workDirectory;
+  @picocli.CommandLine.Mixin
+  BenchRunOptions run = new BenchRunOptions();
 
   @Override
   public Integer call() throws Exception {
-    Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench-");
-    System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, java %s, %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-        System.getProperty("java.version"), LocalDate.now());
+    Path work = run.workDirectory("sluice-bench-");
+    BenchRunOptions.printMachine();
     try (PostgresServer server = PostgresServer.start()) {
       long generating = System.nanoTime();
       SampleDataset.create(server, rows);
@@ -77,7 +72,7 @@ final class FullLoadBenchmark implements Callable<Integer> {
       Measurement limit = measureLimit(server);
       Measurement sluice = measureSluice(server, work.resolve("warehouse"), work.resolve("state.json"));
       print(limit, sluice);
-      if (json != null) {
+      if (run.json != null) {
         writeJson(limit, sluice, tableBytes);
       }
     }
@@ -153,7 +148,7 @@ final class FullLoadBenchmark implements Callable<Integer> {
     }
     root.put("ratio_sluice_limit", sluice.rowsPerSecond() / limit.rowsPerSecond());
     root.put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
-    Files.writeString(json, JsonFiles.toText(root), StandardCharsets.UTF_8);
+    Files.writeString(run.json, JsonFiles.toText(root), StandardCharsets.UTF_8);
   }
 
   private static long scalar(PostgresServer server, String sql) throws Exception {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * compares the Iceberg table with the source: row count, no key twice, and an order-independent checksum over
  * all columns. Exits 1 on any mismatch, naming the first differing keys.
  */
-@Command(name = "chaos", description = "Kill, disconnect and starve a CDC sync at random moments under a "
+@Command(name = "chaos", mixinStandardHelpOptions = true, description = "Kill, disconnect and starve a CDC sync at random moments under a "
     + "workload; after each fault the destination must equal the source.")
 public final class ChaosCommand implements Callable<Integer> {
   private static final String PASSWORD_VARIABLE = "CHAOS_PG_PASSWORD";
