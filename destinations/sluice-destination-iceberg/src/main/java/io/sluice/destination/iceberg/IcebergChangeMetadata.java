@@ -7,6 +7,8 @@ import io.sluice.spi.DataType;
 import io.sluice.spi.Operation;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,7 +18,13 @@ import java.util.Locale;
 /**
  * The change metadata columns of CDC tables ({@link io.sluice.spi.WriteRequest}): {@code _sluice_op},
  * {@code _sluice_source_ts}, {@code _sluice_synced_at}, and {@code _sluice_deleted} when deletes are soft. They
- * come after the stream's own columns; each row's values are extended with them on the way to the table.
+ * come after the stream's own columns, in that order, when the table is created or first continued by CDC
+ * (columns the stream gains later come after them); each row's values are extended with them on the way to the
+ * table.
+ *
+ * <p>{@code _sluice_synced_at} is the wall-clock time the row was handed to the file writer, to the millisecond:
+ * the value is built once per millisecond and shared by the rows written in it, not once per row. One instance
+ * per writer; not thread-safe.
  */
 final class IcebergChangeMetadata {
   static final String PREFIX = "_sluice_";
@@ -27,10 +35,14 @@ final class IcebergChangeMetadata {
 
   private final int streamColumns;
   private final boolean softDeletes;
+  private final Clock clock;
+  private long syncedAtMillis = Long.MIN_VALUE;
+  private OffsetDateTime syncedAt;
 
-  private IcebergChangeMetadata(int streamColumns, boolean softDeletes) {
+  private IcebergChangeMetadata(int streamColumns, boolean softDeletes, Clock clock) {
     this.streamColumns = streamColumns;
     this.softDeletes = softDeletes;
+    this.clock = clock;
   }
 
   /** Whether tables of {@code stream} get the metadata columns: change-log streams only. */
@@ -40,7 +52,12 @@ final class IcebergChangeMetadata {
 
   /** The metadata for a stream's writer, or null when the stream gets none. */
   static IcebergChangeMetadata of(StreamSpec stream, boolean softDeletes) {
-    return applies(stream) ? new IcebergChangeMetadata(stream.columns().size(), softDeletes) : null;
+    return of(stream, softDeletes, Clock.systemUTC());
+  }
+
+  /** As {@link #of(StreamSpec, boolean)}, with {@code _sluice_synced_at} read from {@code clock}. */
+  static IcebergChangeMetadata of(StreamSpec stream, boolean softDeletes, Clock clock) {
+    return applies(stream) ? new IcebergChangeMetadata(stream.columns().size(), softDeletes, clock) : null;
   }
 
   /**
@@ -74,18 +91,30 @@ final class IcebergChangeMetadata {
     return softDeletes;
   }
 
-  /** The event's values followed by its metadata values, in {@link #tableStream} order. */
-  Object[] extend(ChangeEvent event, OffsetDateTime syncedAt) {
+  /**
+   * The event's values followed by its metadata values, in {@link #tableStream} order. A soft delete keeps the
+   * values the event carries: the key, and the other columns only when the source sent them (else null).
+   */
+  Object[] extend(ChangeEvent event) {
     Object[] values = event.values();
     Object[] row = new Object[streamColumns + (softDeletes ? 4 : 3)];
     System.arraycopy(values, 0, row, 0, Math.min(values.length, streamColumns));
     row[streamColumns] = event.operation().name().toLowerCase(Locale.ROOT);
     row[streamColumns + 1] = event.sourceTimestamp() == null ? null
         : OffsetDateTime.ofInstant(event.sourceTimestamp(), ZoneOffset.UTC);
-    row[streamColumns + 2] = syncedAt;
+    row[streamColumns + 2] = syncedAt();
     if (softDeletes) {
       row[streamColumns + 3] = event.operation() == Operation.DELETE;
     }
     return row;
+  }
+
+  private OffsetDateTime syncedAt() {
+    long now = clock.millis();
+    if (now != syncedAtMillis) {
+      syncedAtMillis = now;
+      syncedAt = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+    }
+    return syncedAt;
   }
 }

@@ -35,6 +35,9 @@ record IcebergConfig(
   static final long MIN_TARGET_FILE_SIZE_BYTES = 1024L * 1024;
   static final int DEFAULT_FORMAT_VERSION = 2;
   static final TimeType DEFAULT_TIME_TYPE = TimeType.STRING;
+  static final String DELETE_MODE_HARD = "hard";
+  static final String DELETE_MODE_SOFT = "soft";
+  static final String DEFAULT_DELETE_MODE = DELETE_MODE_HARD;
 
   /** How a {@code TIME} column is stored: Spark cannot read Iceberg's {@code time}, so a string by default. */
   enum TimeType {
@@ -129,11 +132,12 @@ record IcebergConfig(
             .oneOf("string", "time")
             .defaultsTo(DEFAULT_TIME_TYPE.jsonName()),
         ConfigField.string("delete_mode")
-            .describe("What a delete in a cdc stream does: 'hard' removes the row (the table mirrors the source); "
-                + "'soft' keeps it with _sluice_deleted = true and the values the delete carried (all columns with "
-                + "REPLICA IDENTITY FULL, else the key).")
-            .oneOf("hard", "soft")
-            .defaultsTo("hard")));
+            .describe("What a delete in a cdc or cdc_only stream does: 'hard' removes the row (the table mirrors "
+                + "the source); 'soft' keeps one row per deleted key with _sluice_deleted = true, _sluice_op = "
+                + "'delete' and the values the delete carried (all columns with REPLICA IDENTITY FULL, else the key "
+                + "and nulls). Other sync modes have no metadata columns and always delete hard.")
+            .oneOf(DELETE_MODE_HARD, DELETE_MODE_SOFT)
+            .defaultsTo(DEFAULT_DELETE_MODE)));
   }
 
   /**
@@ -168,7 +172,7 @@ record IcebergConfig(
     int formatVersion = config.path("format_version").asInt(DEFAULT_FORMAT_VERSION);
     TimeType timeType = TimeType.valueOf(
         text(config, "time_type", DEFAULT_TIME_TYPE.jsonName()).toUpperCase(Locale.ROOT));
-    boolean softDeletes = "soft".equals(text(config, "delete_mode", "hard"));
+    boolean softDeletes = DELETE_MODE_SOFT.equals(text(config, "delete_mode", DEFAULT_DELETE_MODE));
     return new IcebergConfig(warehouse, catalog, targetFileSize, formatVersion, timeType, softDeletes);
   }
 

@@ -87,8 +87,9 @@ final class IcebergDestination implements Destination {
       case REPLACE -> new StagingBranchTarget(request.loadId(), tableName);
       case APPEND, UPSERT -> new MainBranchTarget();
     };
-    IcebergStreamWriter.LayoutFactory layouts = stream -> layout(stream, request.mode(), tableName);
-    IcebergStreamWriter.Layout layout = layouts.open(request.stream());
+    IcebergStreamWriter.LayoutFactory layouts =
+        (stream, previous) -> layout(stream, previous, request.mode(), tableName);
+    IcebergStreamWriter.Layout layout = layouts.open(request.stream(), null);
     if (target instanceof StagingBranchTarget staging) {
       try {
         staging.removeStaleBranches(layout.table());
@@ -99,14 +100,21 @@ final class IcebergDestination implements Destination {
     return new IcebergStreamWriter(layout, tableName, request.loadId(), request.mode(), target, layouts);
   }
 
-  /** Creates or evolves the table for {@code stream} and builds what writes rows into it. */
-  private IcebergStreamWriter.Layout layout(StreamSpec stream, WriteMode mode, String tableName) {
+  /**
+   * Creates or evolves the table for {@code stream} and builds what writes rows into it; {@code previous} is the
+   * layout of the stream's columns so far when they changed while streaming, else null.
+   */
+  private IcebergStreamWriter.Layout layout(StreamSpec stream, IcebergStreamWriter.Layout previous, WriteMode mode,
+      String tableName) {
     StreamSpec tableStream = IcebergChangeMetadata.tableStream(stream, config.softDeletes());
     JdbcCatalog openCatalog = catalog();
+    IcebergTableProvisioner provisioner = new IcebergTableProvisioner(openCatalog, openCatalog, config);
     Table table;
     IcebergRowWriter rows;
     try {
-      table = new IcebergTableProvisioner(openCatalog, openCatalog, config).prepare(tableStream);
+      table = previous == null || previous.stream() == null
+          ? provisioner.prepare(tableStream)
+          : provisioner.follow(previous.stream(), tableStream);
       rows = mode == WriteMode.UPSERT
           ? IcebergUpsertWriter.open(table, tableStream, tableName, config.targetFileSizeBytes())
           : new IcebergInsertWriter(table, config.targetFileSizeBytes());
@@ -116,7 +124,7 @@ final class IcebergDestination implements Destination {
       throw IcebergCommitFailures.classify("create or evolve table " + tableName, e);
     }
     IcebergRecordMapper mapper = new IcebergRecordMapper(tableName, table.schema(), tableStream.columns());
-    return new IcebergStreamWriter.Layout(table, mapper, rows,
+    return new IcebergStreamWriter.Layout(stream, table, mapper, rows,
         IcebergChangeMetadata.of(stream, config.softDeletes()));
   }
 

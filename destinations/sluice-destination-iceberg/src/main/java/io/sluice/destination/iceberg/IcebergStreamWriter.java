@@ -9,8 +9,6 @@ import io.sluice.spi.StreamWriter;
 import io.sluice.spi.WriteMode;
 import io.sluice.spi.StreamSpec;
 import java.io.UncheckedIOException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,15 +38,21 @@ final class IcebergStreamWriter implements StreamWriter {
   private static final WriteResult NO_FILES = WriteResult.builder().build();
 
   /**
-   * How the stream's rows reach its table: the table as last prepared, the mapper of rows into records of its
-   * schema, the row writer, and the change metadata (null for streams without it). Replaced as a whole when the
-   * stream's columns change ({@link #evolve}).
+   * How the stream's rows reach its table: the stream as the engine gave it (its own columns, without the change
+   * metadata), the table as last prepared, the mapper of rows into records of its schema, the row writer, and the
+   * change metadata (null for streams without it). Replaced as a whole when the stream's columns change
+   * ({@link #evolve}).
    */
-  record Layout(Table table, IcebergRecordMapper mapper, IcebergRowWriter rows, IcebergChangeMetadata metadata) {}
+  record Layout(StreamSpec stream, Table table, IcebergRecordMapper mapper, IcebergRowWriter rows,
+      IcebergChangeMetadata metadata) {}
 
   /** Prepares the table for a stream (creating or evolving it) and returns the layout to write it with. */
   interface LayoutFactory {
-    Layout open(StreamSpec stream);
+    /**
+     * @param previous the layout the writer has used so far, when the stream's columns changed while it
+     *     streams ({@link StreamWriter#evolve}); null when the writer opens
+     */
+    Layout open(StreamSpec stream, Layout previous);
   }
 
   private final String tableName;
@@ -56,12 +60,11 @@ final class IcebergStreamWriter implements StreamWriter {
   private final WriteMode mode;
   private final CommitTarget target;
   private final LayoutFactory layouts;
+  private Layout layout;
   private Table table;
   private IcebergRecordMapper mapper;
   private IcebergRowWriter rows;
   private IcebergChangeMetadata metadata;
-  /** When the rows of the current commit were written ({@code _sluice_synced_at}); null until its first row. */
-  private OffsetDateTime syncedAt;
 
   private long openRecords;
   private WriteResult pendingFiles = NO_FILES;
@@ -71,7 +74,7 @@ final class IcebergStreamWriter implements StreamWriter {
 
   IcebergStreamWriter(Table table, String tableName, String loadId, WriteMode mode, CommitTarget target,
       IcebergRecordMapper mapper, IcebergRowWriter rows) {
-    this(new Layout(table, mapper, rows, null), tableName, loadId, mode, target, stream -> {
+    this(new Layout(null, table, mapper, rows, null), tableName, loadId, mode, target, (stream, previous) -> {
       throw new SluiceException(ErrorKind.PERMANENT, "Cannot change the columns of " + tableName
           + ": this writer was opened without a way to evolve its table; resync the stream");
     });
@@ -88,6 +91,7 @@ final class IcebergStreamWriter implements StreamWriter {
   }
 
   private void use(Layout layout) {
+    this.layout = layout;
     this.table = layout.table();
     this.mapper = layout.mapper();
     this.rows = layout.rows();
@@ -119,10 +123,7 @@ final class IcebergStreamWriter implements StreamWriter {
     }
     Object[] values = event.values();
     if (metadata != null) {
-      if (syncedAt == null) {
-        syncedAt = OffsetDateTime.now(ZoneOffset.UTC);
-      }
-      values = metadata.extend(event, syncedAt);
+      values = metadata.extend(event);
       if (operation == Operation.DELETE && metadata.softDeletes()) {
         operation = Operation.UPDATE; // the row stays, as a new version flagged deleted
       }
@@ -212,7 +213,6 @@ final class IcebergStreamWriter implements StreamWriter {
     pendingRecords = 0;
     rows.forgetFinished();
     headCheckpoint = Optional.of(checkpoint);
-    syncedAt = null;
     LOG.debug("Committed {} rows in {} files to {} on branch {}", result.records(), result.files(), tableName,
         target.branch());
     return result;
@@ -240,10 +240,13 @@ final class IcebergStreamWriter implements StreamWriter {
   }
 
   /**
-   * Evolves the table to the stream's new columns and writes the following rows in their order. Called right after
-   * a commit, so no file is open with the old schema.
+   * Evolves the table to the stream's new columns and writes the following rows in their order, with a new mapper
+   * and row writer (key positions, equality-delete schema) built on the evolved schema. Called right after a
+   * commit, so no file is open with the old schema. Works in every mode: a full refresh staged on a branch
+   * shares the table's schema, so its earlier files read with the new columns as null. Idempotent.
    *
-   * @throws SluiceException {@link ErrorKind#PERMANENT} when Iceberg cannot follow a type change
+   * @throws SluiceException {@link ErrorKind#PERMANENT} when Iceberg cannot follow a type change, or the new
+   *     columns cannot be written (a column named like a metadata column)
    */
   @Override
   public void evolve(StreamSpec stream) {
@@ -253,7 +256,7 @@ final class IcebergStreamWriter implements StreamWriter {
     }
     Layout next;
     try {
-      next = layouts.open(stream);
+      next = layouts.open(stream, layout);
     } catch (SluiceException e) {
       if (e.kind() != ErrorKind.CONFIG) {
         throw e;

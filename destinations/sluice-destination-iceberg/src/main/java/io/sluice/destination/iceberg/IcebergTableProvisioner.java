@@ -39,11 +39,15 @@ import org.slf4j.LoggerFactory;
  * stream's partitioning, Parquet with ZSTD. Other columns are optional even when the source says NOT NULL, so
  * that a source relaxing a constraint never blocks a sync.
  *
- * <p>Existing tables: missing columns are added (optional), types widen where Iceberg allows (int to long,
- * float to double, a larger decimal precision), and the partition spec is changed to the configured one
- * (files already written keep their layout; Iceberg plans across specs). Anything else is a
- * {@link ErrorKind#CONFIG} error naming table, column, old and new type. Columns the stream no longer
- * selects stay in the table and are written as null.
+ * <p>Existing tables: missing columns are added (optional, after the existing ones, whatever their position in
+ * the stream: the record mapper places values by name), types widen where Iceberg allows (int to long, float to
+ * double, a larger decimal precision), a required non-key column the stream now declares nullable becomes
+ * optional, and the partition spec is changed to the configured one (files already written keep their layout;
+ * Iceberg plans across specs). Anything else is a {@link ErrorKind#CONFIG} error naming table, column, old and
+ * new type. Columns the stream no longer selects stay in the table and are written as null.
+ *
+ * <p>A change of the stream's columns while it streams ({@link #follow}) is stricter: a column whose type changed
+ * must end up with exactly the new type, since the change says what the source now holds.
  */
 final class IcebergTableProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergTableProvisioner.class);
@@ -65,6 +69,39 @@ final class IcebergTableProvisioner {
     String namespace = stream.destination().namespace();
     return TableIdentifier.of(namespace.isEmpty() ? Namespace.empty() : Namespace.of(namespace),
         stream.destination().name());
+  }
+
+  /**
+   * Evolves the table of a streaming {@code previous} to the stream's new columns ({@code next}), as
+   * {@link io.sluice.spi.StreamWriter#evolve} asks; then as {@link #prepare}. Idempotent: a change the table
+   * already has (replayed after a crash) changes nothing.
+   *
+   * @throws SluiceException {@link ErrorKind#PERMANENT} when a column's type changed in a way Iceberg cannot
+   *     follow (not a promotion of the stored type), naming column, table, both types and the resync option
+   */
+  Table follow(StreamSpec previous, StreamSpec next) {
+    TableIdentifier id = identifier(next);
+    if (catalog.tableExists(id)) {
+      refuseUnfollowableTypeChanges(catalog.loadTable(id).schema(), previous, next, id.toString());
+    }
+    return prepare(next);
+  }
+
+  private void refuseUnfollowableTypeChanges(Schema current, StreamSpec previous, StreamSpec next, String tableName) {
+    AtomicInteger ids = new AtomicInteger(current.highestFieldId());
+    for (Column column : next.columns()) {
+      int before = previous.columnIndex(column.name());
+      Types.NestedField field = current.asStruct().field(column.name());
+      if (before < 0 || field == null || previous.columns().get(before).type().equals(column.type())) {
+        continue;
+      }
+      Type wanted = typeMapping.icebergType(column.type(), ids::incrementAndGet);
+      if (!sameType(field.type(), wanted) && !canPromote(field.type(), wanted)) {
+        throw new SluiceException(ErrorKind.PERMANENT, "Cannot follow the type change of column " + column.name()
+            + " of " + tableName + " from " + previous.columns().get(before).type() + " to " + column.type()
+            + ": Iceberg cannot convert stored values; resync the stream with --resync " + next.source());
+      }
+    }
   }
 
   /** Creates or evolves the table for {@code stream} and returns it, loaded after every change. */
@@ -161,6 +198,10 @@ final class IcebergTableProvisioner {
               + "drop it from the table or recreate the table");
         }
       }
+      if (field != null && field.isRequired() && column.nullable() && !stream.primaryKey().contains(column.name())) {
+        update.makeColumnOptional(column.name());
+        changes.add("made " + column.name() + " optional");
+      }
     }
     boolean identifierChanged = identifierUpdate(update, current, stream, tableName, changes);
     if (!changes.isEmpty() || identifierChanged) {
@@ -171,22 +212,34 @@ final class IcebergTableProvisioner {
 
   /** Widens a column, or its list element, where Iceberg allows it; returns what changed, or null. */
   private static String widen(UpdateSchema update, String name, Type current, Type wanted) {
-    if (current.isPrimitiveType() && wanted.isPrimitiveType()
-        && TypeUtil.isPromotionAllowed(current, wanted.asPrimitiveType())) {
+    if (!canPromote(current, wanted)) {
+      return null;
+    }
+    if (current.isPrimitiveType()) {
       update.updateColumn(name, wanted.asPrimitiveType());
       return "widened " + name + " from " + current + " to " + wanted;
+    }
+    Type wantedElement = wanted.asListType().elementType();
+    update.updateColumn(name + "." + current.asListType().fields().get(0).name(), wantedElement.asPrimitiveType());
+    return "widened " + name + " from " + current + " to list<" + wantedElement + ">";
+  }
+
+  /**
+   * Whether Iceberg can change a column of type {@code current} to {@code wanted} in place, reading stored values
+   * as the new type: a promotion (int to long, float to double, a larger decimal precision), also of a list's
+   * primitive element.
+   */
+  private static boolean canPromote(Type current, Type wanted) {
+    if (current.isPrimitiveType() && wanted.isPrimitiveType()) {
+      return TypeUtil.isPromotionAllowed(current, wanted.asPrimitiveType());
     }
     if (current.isListType() && wanted.isListType()) {
       Type currentElement = current.asListType().elementType();
       Type wantedElement = wanted.asListType().elementType();
-      if (currentElement.isPrimitiveType() && wantedElement.isPrimitiveType()
-          && TypeUtil.isPromotionAllowed(currentElement, wantedElement.asPrimitiveType())) {
-        update.updateColumn(name + "." + current.asListType().fields().get(0).name(),
-            wantedElement.asPrimitiveType());
-        return "widened " + name + " from " + current + " to list<" + wantedElement + ">";
-      }
+      return currentElement.isPrimitiveType() && wantedElement.isPrimitiveType()
+          && TypeUtil.isPromotionAllowed(currentElement, wantedElement.asPrimitiveType());
     }
-    return null;
+    return false;
   }
 
   /** Types equal up to field ids, which differ between a stored list type and a freshly mapped one. */

@@ -10,7 +10,10 @@
  *   <li>{@code IcebergTableProvisioner}, {@code IcebergTypeMapping}, {@code PartitionSpecParser}: create or
  *       evolve the table a stream writes to.
  *   <li>{@code IcebergStreamWriter}, {@code IcebergRecordMapper}, {@code IcebergValueConverters}: events to
- *       Iceberg records to one Iceberg commit per checkpoint.
+ *       Iceberg records to one Iceberg commit per checkpoint; {@code StreamWriter.evolve} rebuilds the table's
+ *       layout after the provisioner followed the stream's new columns.
+ *   <li>{@code IcebergChangeMetadata}: the {@code _sluice_} columns of cdc streams (operation, source time, sync
+ *       time, and the soft-delete flag with {@code delete_mode} soft).
  *   <li>{@code IcebergRowWriter}: records to files. {@code IcebergInsertWriter} adds rows (APPEND, REPLACE);
  *       {@code IcebergUpsertWriter} applies them by key (UPSERT) with equality deletes
  *       ({@code IcebergEqualityDeleteWriter}, in the spec {@code EqualityDeleteScope} picks) and position deletes

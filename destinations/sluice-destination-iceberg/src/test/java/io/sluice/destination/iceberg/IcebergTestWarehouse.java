@@ -22,7 +22,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -130,6 +132,15 @@ final class IcebergTestWarehouse implements AutoCloseable, BeforeEachCallback, A
       throw new UncheckedIOException(e);
     }
     return rows;
+  }
+
+  /** Every delete file a snapshot of the table added (on any branch still in its history). */
+  static List<DeleteFile> deleteFiles(Table table) {
+    List<DeleteFile> files = new ArrayList<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      SnapshotChanges.builderFor(table).snapshot(snapshot).build().addedDeleteFiles().forEach(files::add);
+    }
+    return files;
   }
 
   /** Parquet files below the table's directory, committed or not. */

@@ -32,6 +32,7 @@ class TestIcebergConfig {
     assertThat(config.targetFileSizeBytes()).isEqualTo(134_217_728L);
     assertThat(config.formatVersion()).isEqualTo(2);
     assertThat(config.timeType()).isEqualTo(TimeType.STRING);
+    assertThat(config.softDeletes()).isFalse();
   }
 
   @Test
@@ -60,6 +61,9 @@ class TestIcebergConfig {
     ConfigField timeType = spec.field("time_type").orElseThrow();
     assertThat(timeType.allowedValues()).containsExactly("string", "time");
     assertThat(timeType.defaultValue().asText()).isEqualTo("string");
+    ConfigField deleteMode = spec.field("delete_mode").orElseThrow();
+    assertThat(deleteMode.allowedValues()).containsExactly("hard", "soft");
+    assertThat(deleteMode.defaultValue().asText()).isEqualTo("hard");
   }
 
   @Test
@@ -68,7 +72,8 @@ class TestIcebergConfig {
         .put("warehouse", "file:/srv/lake/../warehouse")
         .put("target_file_size_bytes", 2_097_152)
         .put("format_version", 3)
-        .put("time_type", "time");
+        .put("time_type", "time")
+        .put("delete_mode", "soft");
     json.putObject("catalog")
         .put("type", "jdbc")
         .put("uri", "jdbc:postgresql://db:5432/iceberg")
@@ -86,6 +91,7 @@ class TestIcebergConfig {
     assertThat(config.targetFileSizeBytes()).isEqualTo(2_097_152L);
     assertThat(config.formatVersion()).isEqualTo(3);
     assertThat(config.timeType()).isEqualTo(TimeType.TIME);
+    assertThat(config.softDeletes()).isTrue();
     assertThat(config.toString()).doesNotContain("s3cr3t");
     assertThat(config.catalog().redact("login failed for lake/s3cr3t at jdbc:x?user=a&password=other;"))
         .isEqualTo("login failed for lake/**** at jdbc:x?user=a&password=****;");
