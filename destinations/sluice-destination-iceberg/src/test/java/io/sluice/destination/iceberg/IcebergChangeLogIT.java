@@ -28,7 +28,6 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,25 +108,9 @@ class IcebergChangeLogIT {
         sourceTs == null ? null : OffsetDateTime.ofInstant(sourceTs, ZoneOffset.UTC));
   }
 
-  /**
-   * The table's rows by id: the values of {@code columns}, asserting one row per id. The reader's records may
-   * carry extra columns that deletes need ({@code _pos}): only the named ones are taken.
-   */
-  private Map<Long, List<Object>> content(String table, String... columns) {
-    Map<Long, List<Object>> rows = new HashMap<>();
-    for (Record record : warehouse.rows(table)) {
-      List<Object> values = new ArrayList<>();
-      for (String name : columns) {
-        values.add(record.getField(name));
-      }
-      assertThat(rows.put((Long) record.getField("id"), values)).as("a second row for id %s", record.getField("id"))
-          .isNull();
-    }
-    return rows;
-  }
 
   private Map<Long, List<Object>> changeContent(String table) {
-    return content(table, "region", "amount", "_sluice_op", "_sluice_source_ts");
+    return warehouse.content(table, "region", "amount", "_sluice_op", "_sluice_source_ts");
   }
 
   @ParameterizedTest(name = "format version {0}, partitioned by [{1}]")
@@ -144,7 +127,7 @@ class IcebergChangeLogIT {
     assertThat(table.schema().columns()).extracting(Types.NestedField::name)
         .containsExactly("id", "region", "amount", "_sluice_op", "_sluice_source_ts", "_sluice_synced_at");
     assertThat(table.schema().findField("_sluice_synced_at").type()).isEqualTo(Types.TimestampType.withZone());
-    assertThat(content("orders", "_sluice_synced_at").values()).extracting(values -> (OffsetDateTime) values.get(0))
+    assertThat(warehouse.content("orders", "_sluice_synced_at").values()).extracting(values -> (OffsetDateTime) values.get(0))
         .allSatisfy(syncedAt -> assertThat(syncedAt).isBetween(before, after));
     assertThat(table.currentSnapshot().summary()).containsEntry("sluice.checkpoint", "{\"log_position\":\"3\"}");
   }
@@ -159,7 +142,7 @@ class IcebergChangeLogIT {
     expectedAfterChanges().forEach((id, values) -> expected.put(id, with(values, false)));
     expected.put(6L, with(values(null, null, "delete", T1), true)); // the delete carried the key only
     expected.put(7L, with(values(1, "7.70", "delete", T3), true)); // the delete carried the whole row
-    assertThat(content("orders", "region", "amount", "_sluice_op", "_sluice_source_ts", "_sluice_deleted"))
+    assertThat(warehouse.content("orders", "region", "amount", "_sluice_op", "_sluice_source_ts", "_sluice_deleted"))
         .isEqualTo(expected);
     assertThat(warehouse.table("orders").schema().columns()).extracting(Types.NestedField::name).containsExactly(
         "id", "region", "amount", "_sluice_op", "_sluice_source_ts", "_sluice_synced_at", "_sluice_deleted");

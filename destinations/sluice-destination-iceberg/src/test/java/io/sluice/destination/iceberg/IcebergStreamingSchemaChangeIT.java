@@ -20,7 +20,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +28,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,18 +56,6 @@ class IcebergStreamingSchemaChangeIT {
         column("amount", DataType.decimal(14, 2)), column("note", DataType.STRING));
   }
 
-  private Map<Long, List<Object>> content(String table, String... columns) {
-    Map<Long, List<Object>> rows = new HashMap<>();
-    for (Record record : warehouse.rows(table)) {
-      List<Object> values = new ArrayList<>();
-      for (String name : columns) {
-        values.add(record.getField(name));
-      }
-      assertThat(rows.put((Long) record.getField("id"), values)).as("a second row for id %s", record.getField("id"))
-          .isNull();
-    }
-    return rows;
-  }
 
   @ParameterizedTest(name = "format version {0}, partitioned by [{1}]")
   @CsvSource(delimiter = '|', value = {"2|", "3|", "2|bucket(4, region)", "3|bucket(4, region)"})
@@ -97,7 +83,7 @@ class IcebergStreamingSchemaChangeIT {
     assertThat(table.schema().columns()).extracting(field -> field.name() + " " + field.type()).containsExactly(
         "id long", "region long", "amount decimal(14, 2)", "_sluice_op string",
         "_sluice_source_ts timestamptz", "_sluice_synced_at timestamptz", "note string");
-    assertThat(content("orders", "region", "amount", "note", "_sluice_op")).isEqualTo(Map.of(
+    assertThat(warehouse.content("orders", "region", "amount", "note", "_sluice_op")).isEqualTo(Map.of(
         1L, Arrays.asList(1L, new BigDecimal("1.10"), "noted", "update"),
         3L, Arrays.asList(3L, new BigDecimal("3.00"), null, "insert"),
         4L, Arrays.asList(4L, new BigDecimal("4.40"), "moved", "update")));
@@ -130,7 +116,7 @@ class IcebergStreamingSchemaChangeIT {
 
     replay.write(ChangeEvent.update(new Object[] {2L, 6_000_000_000L, new BigDecimal("2.20"), "replayed"}, 40, T1));
     replay.commit("{\"log_position\":\"3\"}");
-    assertThat(content("orders", "region", "amount", "note")).isEqualTo(Map.of(
+    assertThat(warehouse.content("orders", "region", "amount", "note")).isEqualTo(Map.of(
         1L, Arrays.asList(1L, new BigDecimal("1.00"), null),
         2L, Arrays.asList(6_000_000_000L, new BigDecimal("2.20"), "replayed")));
   }
@@ -196,7 +182,7 @@ class IcebergStreamingSchemaChangeIT {
     Table table = warehouse.table("notes");
     assertThat(table.schema().findField("note").isOptional()).isTrue();
     assertThat(table.schema().findField("id").isRequired()).as("the key stays required").isTrue();
-    assertThat(content("notes", "note", "_sluice_op")).isEqualTo(Map.of(
+    assertThat(warehouse.content("notes", "note", "_sluice_op")).isEqualTo(Map.of(
         1L, Arrays.asList("a", "insert"), 2L, Arrays.asList(null, "insert")));
   }
 
@@ -216,7 +202,7 @@ class IcebergStreamingSchemaChangeIT {
     writer.publish();
     writer.close();
 
-    assertThat(content("items", "qty", "colour")).isEqualTo(Map.of(
+    assertThat(warehouse.content("items", "qty", "colour")).isEqualTo(Map.of(
         1L, Arrays.asList(7L, null), 2L, Arrays.asList(8_000_000_000L, "blue")));
   }
 }

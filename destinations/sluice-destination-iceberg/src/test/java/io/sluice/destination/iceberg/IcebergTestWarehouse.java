@@ -119,6 +119,23 @@ final class IcebergTestWarehouse implements AutoCloseable, BeforeEachCallback, A
     return rows(table(name), Optional.empty());
   }
 
+  /**
+   * The table's rows by id: the values of {@code columns}, asserting one row per id. The reader's records may
+   * carry extra columns that deletes need ({@code _pos}): only the named ones are taken.
+   */
+  java.util.Map<Long, List<Object>> content(String table, String... columns) {
+    java.util.Map<Long, List<Object>> rows = new java.util.HashMap<>();
+    for (Record record : rows(table)) {
+      List<Object> values = new java.util.ArrayList<>();
+      for (String name : columns) {
+        values.add(record.getField(name));
+      }
+      org.assertj.core.api.Assertions.assertThat(rows.put((Long) record.getField("id"), values))
+          .as("a second row for id %s", record.getField("id")).isNull();
+    }
+    return rows;
+  }
+
   /** The rows of one branch's head, or of main when {@code branch} is empty; none when it has no snapshot. */
   static List<Record> rows(Table table, Optional<String> branch) {
     Snapshot snapshot = branch.isPresent() ? table.snapshot(branch.get()) : table.currentSnapshot();
