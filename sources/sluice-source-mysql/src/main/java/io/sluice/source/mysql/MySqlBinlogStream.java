@@ -185,16 +185,21 @@ final class MySqlBinlogStream implements ChangeStream {
 
   private SluiceException communicationFailure(Exception e) {
     String reason = MySqlErrorClassifier.reason(e);
-    if (reason.contains("1236") || reason.toLowerCase(Locale.ROOT).contains("could not find first log file")
-        || reason.toLowerCase(Locale.ROOT).contains("purged")) {
-      return new SluiceException(ErrorKind.PERMANENT, what + ": the server no longer has the binlog from the "
-          + "saved position (" + reason + "); the changes since the last sync are lost: raise "
-          + "binlog_expire_logs_seconds and run the sync once with --resync all to backfill every cdc stream", e);
+    int code = 0;
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.github.shyiko.mysql.binlog.network.ServerException server) {
+        code = server.getErrorCode();
+      }
     }
-    if (reason.contains("Access denied") || reason.contains("1045") || reason.contains("REPLICATION SLAVE")
-        || reason.contains("1227")) {
+    if (code == 1236) {
+      // ER_MASTER_FATAL_ERROR_READING_BINLOG: the file, offset or GTID state asked for is not in the binlog any more.
+      return new SluiceException(ErrorKind.PERMANENT, what + ": the server no longer has the binlog from the saved "
+          + "position (" + reason + "); the changes since the last sync are lost: raise binlog_expire_logs_seconds, "
+          + "then run the sync once with --resync all to backfill every cdc stream", e);
+    }
+    if (code == MySqlErrorClassifier.ACCESS_DENIED || code == MySqlErrorClassifier.SPECIFIC_ACCESS_DENIED) {
       return new SluiceException(ErrorKind.PERMANENT, what + ": " + reason + "; the user needs GRANT REPLICATION "
-          + "SLAVE, REPLICATION CLIENT ON *.*", e);
+          + "SLAVE, REPLICATION CLIENT ON *.* (MariaDB: REPLICATION SLAVE, BINLOG MONITOR)", e);
     }
     return new SluiceException(ErrorKind.TRANSIENT, what + ": " + reason, e);
   }
