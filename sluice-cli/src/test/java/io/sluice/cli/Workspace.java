@@ -27,7 +27,25 @@ record Workspace(Path directory, Path source, Path destination, Path streams, Pa
         directory.resolve("state.json"), warehouse);
   }
 
-  static final java.util.Map<String, String> ENVIRONMENT = java.util.Map.of("TEST_PG_PASSWORD", PostgresServer.PASSWORD);
+  /** A workspace reading {@code database} of a MariaDB test server. */
+  static Workspace createMySql(Path directory, io.sluice.testkit.MariaDbServer server, String database,
+      int chunkRows) throws IOException {
+    Path warehouse = directory.resolve("warehouse");
+    ObjectNode source = JsonNodeFactory.instance.objectNode()
+        .put("type", "mysql").put("host", server.host()).put("port", server.port())
+        .put("username", io.sluice.testkit.MariaDbServer.USER).put("password", "${TEST_MARIA_PASSWORD}")
+        .put("max_threads", 2).put("chunk_size_rows", chunkRows);
+    source.putArray("databases").add(database);
+    ObjectNode destination = JsonNodeFactory.instance.objectNode()
+        .put("type", "iceberg").put("warehouse", warehouse.toString());
+    Path sourceFile = Files.writeString(directory.resolve("source.json"), JsonFiles.toText(source));
+    Path destinationFile = Files.writeString(directory.resolve("destination.json"), JsonFiles.toText(destination));
+    return new Workspace(directory, sourceFile, destinationFile, directory.resolve("streams.json"),
+        directory.resolve("state.json"), warehouse);
+  }
+
+  static final java.util.Map<String, String> ENVIRONMENT = java.util.Map.of("TEST_PG_PASSWORD", PostgresServer.PASSWORD,
+      "TEST_MARIA_PASSWORD", io.sluice.testkit.MariaDbServer.PASSWORD);
 
   CliRun discover() {
     return CliRun.of(ENVIRONMENT, "discover", "--source", source.toString(), "--output", streams.toString());
