@@ -23,13 +23,19 @@ import java.util.Optional;
  * deselected in the streams file once the log shows the table. Not thread-safe: used by the binlog reader thread.
  */
 final class MySqlStreamLayouts {
-  private final MySqlConnections connections;
+  /** Reads the current shape of tables; those it does not return are gone (or invisible). */
+  @FunctionalInterface
+  interface ShapeReader {
+    Map<StreamId, MySqlTable> read(List<StreamId> tables) throws SQLException;
+  }
+
+  private final ShapeReader reader;
   private final Map<String, StreamId> byTable = new HashMap<>();
   private final Map<StreamId, List<Column>> columns = new HashMap<>();
   private final Map<StreamId, MySqlTable> shapes = new HashMap<>();
 
-  MySqlStreamLayouts(MySqlConnections connections, List<StreamSpec> streams) {
-    this.connections = connections;
+  MySqlStreamLayouts(ShapeReader reader, List<StreamSpec> streams) {
+    this.reader = reader;
     for (StreamSpec stream : streams) {
       byTable.put(key(stream.source().namespace(), stream.source().name()), stream.source());
       columns.put(stream.source(), stream.columns());
@@ -64,22 +70,34 @@ final class MySqlStreamLayouts {
    */
   List<LogEvent.SchemaChange> refresh() throws SQLException {
     List<LogEvent.SchemaChange> changes = new ArrayList<>();
-    try (Connection connection = connections.open()) {
-      for (StreamId stream : columns.keySet()) {
-        Optional<MySqlTable> table = MySqlCatalogQueries.table(connection, stream.namespace(), stream.name(),
-            connections.config().tinyint1AsBoolean());
-        if (table.isEmpty()) {
-          continue;
-        }
-        shapes.put(stream, table.get());
-        List<Column> next = follow(columns.get(stream), table.get());
-        if (!next.equals(columns.get(stream))) {
-          columns.put(stream, next);
-          changes.add(new LogEvent.SchemaChange(stream, next));
-        }
+    Map<StreamId, MySqlTable> tables = reader.read(List.copyOf(columns.keySet()));
+    for (StreamId stream : columns.keySet()) {
+      MySqlTable table = tables.get(stream);
+      if (table == null) {
+        continue;
+      }
+      shapes.put(stream, table);
+      List<Column> next = follow(columns.get(stream), table);
+      if (!next.equals(columns.get(stream))) {
+        columns.put(stream, next);
+        changes.add(new LogEvent.SchemaChange(stream, next));
       }
     }
     return changes;
+  }
+
+  /** Shapes from {@code information_schema}, over one connection. */
+  static ShapeReader catalog(MySqlConnections connections) {
+    return tables -> {
+      Map<StreamId, MySqlTable> shapes = new HashMap<>();
+      try (Connection connection = connections.open()) {
+        for (StreamId table : tables) {
+          MySqlCatalogQueries.table(connection, table.namespace(), table.name(),
+              connections.config().tinyint1AsBoolean()).ifPresent(shape -> shapes.put(table, shape));
+        }
+      }
+      return shapes;
+    };
   }
 
   private static List<Column> follow(List<Column> current, MySqlTable table) {
