@@ -38,6 +38,7 @@ final class MySqlBinlogStream implements ChangeStream {
   private static final Logger LOG = LoggerFactory.getLogger(MySqlBinlogStream.class);
   private static final int MAX_BATCH_EVENTS = 2_000;
   private static final long MAX_BATCH_BYTES = 8L << 20;
+  private static final int SILENT_HEARTBEATS = 3;
 
   private final BinaryLogClient client;
   private final BlockingQueue<MySqlBinlogItem> queue = new ArrayBlockingQueue<>(4_096);
@@ -46,6 +47,9 @@ final class MySqlBinlogStream implements ChangeStream {
   private final MySqlBinlogEvents events;
   private final String what;
   private volatile boolean closed;
+  /** How often an idle server sends a heartbeat; silence for {@link #SILENT_HEARTBEATS} of them means it is gone. */
+  private final long heartbeatMillis;
+  private volatile long lastEventMillis = System.currentTimeMillis();
 
   // Poll-thread state.
   private MySqlBinlogItem pending;
@@ -68,7 +72,8 @@ final class MySqlBinlogStream implements ChangeStream {
     this.client = new BinaryLogClient(config.host(), config.port(), config.username(), config.password());
     client.setServerId(start.serverId());
     client.setKeepAlive(false);
-    client.setHeartbeatInterval(end != null ? 1_000 : 10_000);
+    this.heartbeatMillis = end != null ? 1_000 : 10_000;
+    client.setHeartbeatInterval(heartbeatMillis);
     client.setConnectTimeout(config.connectTimeoutSeconds() * 1000L);
     client.setEventDeserializer(MySqlBinlogDeserializers.create());
     client.setSSLMode(switch (config.sslMode()) {
@@ -172,6 +177,7 @@ final class MySqlBinlogStream implements ChangeStream {
   // ---- reader thread ----
 
   private void onEvent(Event event) {
+    lastEventMillis = System.currentTimeMillis();
     if (closed || events.ended()) {
       return;
     }
@@ -198,6 +204,14 @@ final class MySqlBinlogStream implements ChangeStream {
       return new ChangeBatch(events, position.encode(), true);
     }
     MySqlBinlogItem item = pending != null ? pending : queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long silence = System.currentTimeMillis() - lastEventMillis;
+    if (item == null && silence > SILENT_HEARTBEATS * heartbeatMillis) {
+      // A server that died without closing the connection (power loss, a network partition) sends nothing, not
+      // even heartbeats: give up on the connection so the engine retries from the last commit.
+      throw new SluiceException(ErrorKind.TRANSIENT, what + ": no event or heartbeat from the server for "
+          + silence / 1000 + " s (heartbeats are due every " + heartbeatMillis / 1000 + " s); the connection is "
+          + "presumed dead");
+    }
     pending = null;
     while (item != null) {
       if (item instanceof MySqlBinlogItem.Failure failure) {
