@@ -233,7 +233,8 @@ class ChangeDataCaptureIT {
     Files.writeString(workspace.source(), JsonFiles.toText(source));
   }
 
-  private static void useChangeLog(Workspace workspace) throws Exception {
+  /** Sets every stream of the workspace's streams file to cdc (which each must offer). */
+  static void useChangeLog(Workspace workspace) throws Exception {
     ObjectNode root = (ObjectNode) JsonFiles.readObject(workspace.streams());
     for (var stream : root.get("streams")) {
       assertThat(stream.get("supported_sync_modes").toString()).contains("cdc");

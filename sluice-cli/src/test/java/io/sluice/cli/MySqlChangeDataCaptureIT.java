@@ -1,14 +1,12 @@
 package io.sluice.cli;
 
 import static io.sluice.cli.ChangeDataCaptureIT.assertSameRows;
+import static io.sluice.cli.ChangeDataCaptureIT.useChangeLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.engine.config.JsonFiles;
 import io.sluice.testkit.IcebergReadBack;
 import io.sluice.testkit.MariaDbServer;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -163,15 +161,6 @@ class MySqlChangeDataCaptureIT {
       }
     }
     return statements;
-  }
-
-  private static void useChangeLog(Workspace workspace) throws Exception {
-    ObjectNode root = (ObjectNode) JsonFiles.readObject(workspace.streams());
-    for (var stream : root.get("streams")) {
-      assertThat(stream.get("supported_sync_modes").toString()).contains("cdc");
-      ((ObjectNode) stream).put("sync_mode", "cdc");
-    }
-    Files.writeString(workspace.streams(), JsonFiles.toText(root));
   }
 
   /** The source rows, read in UTC, as the values Iceberg should hold. */

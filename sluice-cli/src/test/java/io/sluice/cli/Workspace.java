@@ -12,30 +12,29 @@ import java.nio.file.Path;
 record Workspace(Path directory, Path source, Path destination, Path streams, Path state, Path warehouse) {
 
   static Workspace create(Path directory, PostgresServer server, String schema, int chunkRows) throws IOException {
-    Path warehouse = directory.resolve("warehouse");
     ObjectNode source = JsonNodeFactory.instance.objectNode()
         .put("type", "postgres").put("host", server.host()).put("port", server.port())
         .put("database", PostgresServer.DATABASE).put("username", PostgresServer.USER)
         .put("password", "${TEST_PG_PASSWORD}").put("max_threads", 2).put("chunk_size_rows", chunkRows)
         .put("ssl_mode", "disable");
     source.putArray("schemas").add(schema);
-    ObjectNode destination = JsonNodeFactory.instance.objectNode()
-        .put("type", "iceberg").put("warehouse", warehouse.toString());
-    Path sourceFile = Files.writeString(directory.resolve("source.json"), JsonFiles.toText(source));
-    Path destinationFile = Files.writeString(directory.resolve("destination.json"), JsonFiles.toText(destination));
-    return new Workspace(directory, sourceFile, destinationFile, directory.resolve("streams.json"),
-        directory.resolve("state.json"), warehouse);
+    return withSource(directory, source);
   }
 
   /** A workspace reading {@code database} of a MariaDB test server. */
   static Workspace createMySql(Path directory, io.sluice.testkit.MariaDbServer server, String database,
       int chunkRows) throws IOException {
-    Path warehouse = directory.resolve("warehouse");
     ObjectNode source = JsonNodeFactory.instance.objectNode()
         .put("type", "mysql").put("host", server.host()).put("port", server.port())
         .put("username", io.sluice.testkit.MariaDbServer.USER).put("password", "${TEST_MARIA_PASSWORD}")
         .put("max_threads", 2).put("chunk_size_rows", chunkRows);
     source.putArray("databases").add(database);
+    return withSource(directory, source);
+  }
+
+  /** Writes {@code source} and an Iceberg destination with a warehouse in {@code directory}. */
+  private static Workspace withSource(Path directory, ObjectNode source) throws IOException {
+    Path warehouse = directory.resolve("warehouse");
     ObjectNode destination = JsonNodeFactory.instance.objectNode()
         .put("type", "iceberg").put("warehouse", warehouse.toString());
     Path sourceFile = Files.writeString(directory.resolve("source.json"), JsonFiles.toText(source));

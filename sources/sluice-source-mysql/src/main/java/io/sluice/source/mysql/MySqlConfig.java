@@ -116,15 +116,7 @@ record MySqlConfig(
   }
 
   private static JsonNode valueOf(JsonNode config, String key) {
-    JsonNode value = config.get(key);
-    if (value != null && !value.isNull()) {
-      return value;
-    }
-    ConfigField field = SPEC.field(key).orElseThrow();
-    if (field.defaultValue() == null) {
-      throw new ConfigException(key, "Cannot configure the mysql source: key '" + key + "' is required");
-    }
-    return field.defaultValue();
+    return SPEC.valueOf(config, key);
   }
 
   /** {@code host:port}, for messages. */

@@ -40,16 +40,7 @@ final class MySqlIncrementalSource implements IncrementalSource {
         queries.bind(statement, after, 1);
         statement.setFetchSize(4096);
         try (ResultSet result = statement.executeQuery()) {
-          while (result.next()) {
-            Object[] row = new Object[columns.size()];
-            int size = 0;
-            for (int i = 0; i < row.length; i++) {
-              row[i] = MySqlResultValues.read(result, i + 1, columns.get(i));
-              size += MySqlResultValues.size(row[i]);
-            }
-            sink.accept(row, size);
-            rows++;
-          }
+          rows = MySqlResultValues.readRows(result, columns, sink);
         }
       }
       return rows;

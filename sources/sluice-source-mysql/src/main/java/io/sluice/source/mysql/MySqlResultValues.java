@@ -78,6 +78,27 @@ final class MySqlResultValues {
     }
   }
 
+  /**
+   * Hands every row of {@code result} to {@code sink}, values in {@code columns} order.
+   *
+   * @return the number of rows
+   */
+  static long readRows(ResultSet result, java.util.List<MySqlColumn> columns, io.sluice.spi.RowSink sink)
+      throws SQLException, InterruptedException {
+    long rows = 0;
+    while (result.next()) {
+      Object[] row = new Object[columns.size()];
+      int size = 0;
+      for (int i = 0; i < row.length; i++) {
+        row[i] = read(result, i + 1, columns.get(i));
+        size += size(row[i]);
+      }
+      sink.accept(row, size);
+      rows++;
+    }
+    return rows;
+  }
+
   /** A {@code bit(n)} value, big-endian. */
   static long bitsAsLong(byte[] bits) {
     long value = 0;

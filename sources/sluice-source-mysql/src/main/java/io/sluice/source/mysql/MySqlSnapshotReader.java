@@ -44,16 +44,7 @@ final class MySqlSnapshotReader implements SnapshotReader {
         chunk.bind(statement);
         statement.setFetchSize(FETCH_ROWS);
         try (ResultSet result = statement.executeQuery()) {
-          while (result.next()) {
-            Object[] row = new Object[columns.size()];
-            int size = 0;
-            for (int i = 0; i < row.length; i++) {
-              row[i] = MySqlResultValues.read(result, i + 1, columns.get(i));
-              size += MySqlResultValues.size(row[i]);
-            }
-            sink.accept(row, size);
-            rows++;
-          }
+          rows = MySqlResultValues.readRows(result, columns, sink);
         }
       }
       try (var statement = connection.createStatement()) {
