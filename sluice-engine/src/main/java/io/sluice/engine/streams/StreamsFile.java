@@ -8,6 +8,8 @@ import io.sluice.engine.config.Suggestions;
 import io.sluice.spi.Catalog;
 import io.sluice.spi.Column;
 import io.sluice.spi.ConfigException;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
 import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
@@ -92,6 +94,8 @@ public final class StreamsFile {
    *
    * @param origin the file name, for messages
    * @throws ConfigException naming the file, the stream's position and key, and what was expected
+   * @throws SluiceException {@link ErrorKind#PERMANENT} when a selected stream is one the source lists as
+   *     {@link Catalog#unreadable()}: the file is fine, the source refuses, and the message says what grants access
    */
   public static List<ConfiguredStream> resolve(JsonNode root, String origin, Catalog live) {
     requireKeys(root, List.of("streams"), "", origin);
@@ -142,6 +146,12 @@ public final class StreamsFile {
     String namespace = text(entry, "namespace", at, origin, true);
     String name = text(entry, "name", at, origin, true);
     StreamId id = StreamId.of(namespace, name);
+    Optional<String> unreadable = Optional.ofNullable(live.unreadable().get(id));
+    if (unreadable.isPresent() && live.find(id).isEmpty()) {
+      // Not the file's fault: the source refuses (a privilege was revoked, or the file was written by another role).
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot sync " + id + " (" + at + " of " + origin + "): "
+          + unreadable.get() + ", or deselect the stream (\"selected\": false)");
+    }
     StreamDescriptor descriptor = live.find(id).orElseThrow(() -> new ConfigException(at,
         "Invalid " + origin + ": " + at + " names table " + id + ", which does not exist in the source (or is not "
             + "readable)" + suggestTable(id, live) + "; run discover again or remove the stream"));

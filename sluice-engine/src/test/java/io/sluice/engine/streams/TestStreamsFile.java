@@ -128,4 +128,21 @@ class TestStreamsFile {
     assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
         .hasMessageContaining("no stream is selected");
   }
+
+  @Test
+  void aStreamTheSourceCannotReadFailsWithTheSourcesReasonNotAsAMissingTable() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(2)).put("name", "payroll");
+    Catalog withUnreadable = new Catalog(CATALOG.streams(), java.util.Map.of(StreamId.of("public", "payroll"),
+        "role etl lacks SELECT on table public.payroll; run GRANT SELECT ON \"public\".\"payroll\" TO \"etl\""));
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", withUnreadable))
+        .isInstanceOf(io.sluice.spi.SluiceException.class).isNotInstanceOf(ConfigException.class)
+        .hasMessage("Cannot sync public.payroll (streams[2] of streams.json): role etl lacks SELECT on table "
+            + "public.payroll; run GRANT SELECT ON \"public\".\"payroll\" TO \"etl\", or deselect the stream "
+            + "(\"selected\": false)")
+        .extracting(e -> ((io.sluice.spi.SluiceException) e).kind()).isEqualTo(io.sluice.spi.ErrorKind.PERMANENT);
+    ((ObjectNode) root.get("streams").get(2)).put("selected", false);
+    assertThat(StreamsFile.resolve(root, "streams.json", withUnreadable)).hasSize(2);
+  }
+
 }
