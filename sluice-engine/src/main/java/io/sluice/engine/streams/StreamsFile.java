@@ -306,9 +306,18 @@ public final class StreamsFile {
     return selected;
   }
 
+  /**
+   * A near miss: by name among the tables of the same namespace (so that a long shared schema name does not make
+   * a dropped {@code shop.archive} look like a misspelt {@code shop.orders}), else by qualified name.
+   */
   private static String suggestTable(StreamId id, Catalog live) {
-    return Suggestions.suggest(id.toString(), live.streams().stream().map(s -> s.id().toString()).toList())
-        .map(s -> " (did you mean '" + s + "'?)").orElse("");
+    List<StreamId> sameNamespace = live.streams().stream().map(StreamDescriptor::id)
+        .filter(other -> other.namespace().equals(id.namespace())).toList();
+    Optional<String> suggestion = sameNamespace.isEmpty()
+        ? Suggestions.suggest(id.toString(), live.streams().stream().map(s -> s.id().toString()).toList())
+        : Suggestions.suggest(id.name(), sameNamespace.stream().map(StreamId::name).toList())
+            .map(name -> StreamId.of(id.namespace(), name).toString());
+    return suggestion.map(s -> " (did you mean '" + s + "'?)").orElse("");
   }
 
   private static List<String> names(JsonNode node, String key, String origin) {

@@ -130,6 +130,15 @@ class TestStreamsFile {
   }
 
   @Test
+  void aDroppedTableIsNotMistakenForAnotherOfItsSchema() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(2)).put("name", "archive");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessage("Invalid streams.json: streams[2] names table public.archive, which does not exist in the source "
+            + "(or is not readable); run discover again or remove the stream");
+  }
+
+  @Test
   void aStreamTheSourceCannotReadFailsWithTheSourcesReasonNotAsAMissingTable() {
     ObjectNode root = discovered();
     ((ObjectNode) root.get("streams").get(2)).put("name", "payroll");

@@ -194,8 +194,9 @@ final class IcebergTableProvisioner {
           throw new SluiceException(ErrorKind.CONFIG, "Cannot write column '" + column.name() + "' to table "
               + tableName + ": the table has type " + field.type() + " and the stream now has " + column.type()
               + " (source type " + column.sourceType() + "), which needs " + wanted
-              + "; Iceberg only widens int to long, float to double and decimal precision. Rename the column, "
-              + "drop it from the table or recreate the table");
+              + "; Iceberg only widens int to long, float to double and decimal precision. Deselect the column in "
+              + "the streams file (the table keeps it, null from then on), rename it, drop it from the table or "
+              + "recreate the table");
         }
       }
       if (field != null && field.isRequired() && column.nullable() && !stream.primaryKey().contains(column.name())) {
