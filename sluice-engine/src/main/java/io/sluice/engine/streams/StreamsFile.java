@@ -169,6 +169,7 @@ public final class StreamsFile {
           + descriptor.syncModes().stream().map(SyncMode::jsonName).sorted().collect(Collectors.joining(", ")));
     }
     List<Column> columns = selectColumns(entry.get("columns"), descriptor, at, origin);
+    refuseColumnsDifferingOnlyInCase(columns, id, at, origin);
     List<String> primaryKey = entry.has("primary_key")
         ? names(entry.get("primary_key"), at + ".primary_key", origin) : descriptor.primaryKey();
     for (String keyColumn : primaryKey) {
@@ -304,6 +305,24 @@ public final class StreamsFile {
       selected.add(column);
     }
     return selected;
+  }
+
+  /**
+   * Refuses two selected columns whose names differ only in case ({@code Amount} and {@code amount}): a table
+   * holding both is legal in Iceberg, but the engines that read it (Spark, Trino, Hive) resolve column names
+   * case-insensitively, so one of them would be unreadable or ambiguous there. Checked before anything is written.
+   */
+  private static void refuseColumnsDifferingOnlyInCase(List<Column> columns, StreamId id, String at, String origin) {
+    java.util.Map<String, String> byFoldedName = new java.util.HashMap<>();
+    for (Column column : columns) {
+      String other = byFoldedName.putIfAbsent(column.name().toLowerCase(java.util.Locale.ROOT), column.name());
+      if (other != null) {
+        throw new ConfigException(at + ".columns", "Invalid " + origin + ": " + at + " (" + id + ") selects columns '"
+            + other + "' and '" + column.name() + "', whose names differ only in case, so they would collide in "
+            + "the destination table (Spark, Trino and Hive resolve column names case-insensitively); deselect one "
+            + "of them in '" + at + ".columns', or rename one in the source");
+      }
+    }
   }
 
   /**

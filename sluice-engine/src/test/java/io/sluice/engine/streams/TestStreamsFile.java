@@ -154,4 +154,20 @@ class TestStreamsFile {
     assertThat(StreamsFile.resolve(root, "streams.json", withUnreadable)).hasSize(2);
   }
 
+  @Test
+  void columnsDifferingOnlyInCaseAreRefused() {
+    Catalog catalog = new Catalog(List.of(new StreamDescriptor(StreamId.of("public", "ledger"), List.of(
+        new Column("id", DataType.LONG, false, "bigint"),
+        new Column("Amount", DataType.decimal(10, 2), true, "numeric(10,2)"),
+        new Column("amount", DataType.decimal(10, 2), true, "numeric(10,2)")),
+        List.of("id"), Set.of(SyncMode.FULL_REFRESH), List.of())));
+    ObjectNode root = (ObjectNode) JsonFiles.parseObject(JsonFiles.toText(StreamsFile.render(catalog)), "s.json");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", catalog))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streams[0] (public.ledger) selects columns 'Amount' and 'amount', whose names differ "
+            + "only in case");
+    ((ArrayNode) root.get("streams").get(0).get("columns")).remove(1);
+    assertThat(StreamsFile.resolve(root, "streams.json", catalog).get(0).spec().columns())
+        .extracting(Column::name).containsExactly("id", "amount");
+  }
 }
