@@ -51,6 +51,9 @@ final class DiscoverCommand implements Callable<Integer> {
       }
       environment.err().println("Wrote " + catalog.streams().size() + " streams to " + output);
     }
+    // Not an error: the other streams are usable. But a table missing from the file deserves a reason.
+    catalog.unreadable().forEach((stream, reason) ->
+        environment.err().println("sluice: left out " + stream + ": " + environment.secrets().redact(reason)));
     return ExitCode.OK.code();
   }
 }

@@ -14,10 +14,14 @@ import io.sluice.engine.sync.StreamResync;
 import io.sluice.engine.sync.SyncOptions;
 import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
+import io.sluice.spi.Catalog;
 import io.sluice.spi.Destination;
 import io.sluice.spi.ErrorKind;
 import io.sluice.spi.SluiceException;
 import io.sluice.spi.Source;
+import io.sluice.spi.StreamDescriptor;
+import io.sluice.spi.StreamSpec;
+import io.sluice.spi.SyncMode;
 import io.sluice.engine.streams.ConfiguredStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,8 +59,10 @@ final class SyncExecution {
     StateStore.open(stateFile); // a damaged state file fails here, before anything (even the lock) is written
     try (Source source = environment.openSource(sourceFile);
         Destination destination = environment.openDestination(destinationFile)) {
+      Catalog catalog = source.discover();
       List<ConfiguredStream> streams =
-          StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), source.discover());
+          StreamsFile.resolve(JsonFiles.readObject(streamsFile), streamsFile.toString(), catalog);
+      noteUnselectedColumns(streams, catalog, streamsFile);
       try (StateLock lock = StateLock.acquire(stateFile)) {
         // Read again under the lock: a sync that just finished may have replaced the file.
         StateStore state = StateStore.open(stateFile);
@@ -87,6 +93,29 @@ final class SyncExecution {
         }
         printSummary(report);
         return report;
+      }
+    }
+  }
+
+  /**
+   * Names the source columns a full_refresh or incremental stream does not select, typically columns added to the
+   * table since discover: the streams file's selection is what the user reviewed, so a new column (which may hold
+   * data nobody meant to export) is not synced until it is selected, but it must not go unnoticed either. cdc
+   * streams are left out: they follow columns the change log shows (see the PostgreSQL source's README).
+   */
+  private void noteUnselectedColumns(List<ConfiguredStream> streams, Catalog catalog, Path streamsFile) {
+    for (ConfiguredStream stream : streams) {
+      StreamSpec spec = stream.spec();
+      if (spec.syncMode() == SyncMode.CDC || spec.syncMode() == SyncMode.CDC_ONLY) {
+        continue;
+      }
+      List<String> unselected = catalog.find(spec.source()).map(StreamDescriptor::columns).orElse(List.of())
+          .stream().filter(column -> spec.columnIndex(column.name()) < 0)
+          .map(column -> column.name() + " (" + column.sourceType() + ")").toList();
+      if (!unselected.isEmpty()) {
+        environment.err().println("sluice: note: " + spec.source() + " has column(s) " + String.join(", ", unselected)
+            + " that " + streamsFile + " does not select, so they are not synced; add them to the stream's "
+            + "\"columns\" (or run discover again) to sync them");
       }
     }
   }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a user sees for a wrong password or an unreachable server: one line naming the problem, the documented
- * exit code, the password nowhere in the output, and nothing written to the destination or state.
+ * What a user sees for a wrong password, an unreachable server or one that accepts the connection and never
+ * answers: one line naming the problem, the documented exit code (after the connect timeout, not never), the
+ * password nowhere in the output, and nothing written to the destination or state.
  */
 class ConnectionErrorsIT {
   private static final String WRONG_PASSWORD = "Wr0ng-Pa55word-7c1e";
@@ -34,10 +35,14 @@ class ConnectionErrorsIT {
   }
 
   private Path source(int port) throws Exception {
+    return source(port, 3);
+  }
+
+  private Path source(int port, int connectTimeoutSeconds) throws Exception {
     return Files.writeString(directory.resolve("source.json"), """
         {"type": "postgres", "host": "127.0.0.1", "port": %d, "database": "postgres", "username": "postgres",
-         "password": "${PG_PASSWORD}", "ssl_mode": "disable", "connect_timeout_seconds": 3}
-        """.formatted(port));
+         "password": "${PG_PASSWORD}", "ssl_mode": "disable", "connect_timeout_seconds": %d}
+        """.formatted(port, connectTimeoutSeconds));
   }
 
   @Test
@@ -81,5 +86,42 @@ class ConnectionErrorsIT {
         + closedPort);
     assertThat(state).doesNotExist();
     assertThat(warehouse.resolve("public")).doesNotExist();
+  }
+
+  @Test
+  void aServerThatAcceptsTheConnectionAndNeverAnswersTimesOutInsteadOfHanging() throws Exception {
+    // The kernel completes the TCP handshake for the backlog; nobody ever reads or writes: a hung server, or a
+    // firewall that swallows the traffic after the handshake.
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Path source = source(silent.getLocalPort(), 2);
+      Map<String, String> environment = Map.of("PG_PASSWORD", PostgresServer.PASSWORD);
+
+      long started = System.nanoTime();
+      CliRun check = CliRun.of(environment, "check", "--source", source.toString());
+      assertThat(check.exitCode()).as(check.all()).isEqualTo(3);
+      assertThat(check.out()).contains("FAILED connect: Cannot connect to postgres at 127.0.0.1:"
+          + silent.getLocalPort()).containsIgnoringCase("timed out").contains("connect_timeout_seconds = 2)")
+          .doesNotContain("..");
+
+      Path warehouse = directory.resolve("warehouse");
+      Path destination = Files.writeString(directory.resolve("destination.json"),
+          "{\"type\": \"iceberg\", \"warehouse\": \"" + warehouse + "\"}");
+      Path streams = Files.writeString(directory.resolve("streams.json"),
+          "{\"streams\": [{\"namespace\": \"public\", \"name\": \"t\"}]}");
+      Path state = directory.resolve("state.json");
+      CliRun sync = CliRun.of(environment, "sync", "--source", source.toString(), "--destination",
+          destination.toString(), "--streams", streams.toString(), "--state", state.toString());
+      long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+      assertThat(sync.exitCode()).as(sync.all()).isEqualTo(1);
+      java.util.List<String> lines = sync.err().lines().filter(line -> !line.isBlank()).toList();
+      assertThat(lines).as(sync.all()).hasSize(1);
+      assertThat(lines.get(0)).startsWith("sluice: Cannot connect to postgres at 127.0.0.1:" + silent.getLocalPort()
+          + "/postgres as postgres: ").containsIgnoringCase("timed out")
+          .endsWith("(no answer within connect_timeout_seconds = 2)");
+      assertThat(seconds).as("two 2-second timeouts, not a hang").isLessThan(30);
+      assertThat(state).doesNotExist();
+      assertThat(warehouse).doesNotExist();
+    }
   }
 }

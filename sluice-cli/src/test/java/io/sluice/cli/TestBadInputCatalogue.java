@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The bad inputs a user meets in the first hour that need no server: broken config, state and option values.
  * Each must give one line on stderr naming the file, key or value and what was expected, the documented exit
  * code, and leave no trace: no state file, no warehouse, no output written. (Server-side mistakes are in the
- * integration tests: {@code ConnectionErrorsIT}, the change-log checks.)
+ * integration tests: {@code ConnectionErrorsIT}, {@code TlsConnectionIT}, {@code ServerPrerequisitesIT},
+ * {@code MissingPrivilegeIT}, {@code SchemaDriftIT}, {@code ColumnCollisionIT}, {@code StateFileMismatchIT};
+ * docs/ERRORS.md lists them all.)
  */
 class TestBadInputCatalogue {
   private static final String SOURCE = "{\"type\": \"postgres\", \"host\": \"127.0.0.1\", \"port\": 1, "

@@ -8,6 +8,8 @@ import io.sluice.engine.config.Suggestions;
 import io.sluice.spi.Catalog;
 import io.sluice.spi.Column;
 import io.sluice.spi.ConfigException;
+import io.sluice.spi.ErrorKind;
+import io.sluice.spi.SluiceException;
 import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
@@ -92,6 +94,8 @@ public final class StreamsFile {
    *
    * @param origin the file name, for messages
    * @throws ConfigException naming the file, the stream's position and key, and what was expected
+   * @throws SluiceException {@link ErrorKind#PERMANENT} when a selected stream is one the source lists as
+   *     {@link Catalog#unreadable()}: the file is fine, the source refuses, and the message says what grants access
    */
   public static List<ConfiguredStream> resolve(JsonNode root, String origin, Catalog live) {
     requireKeys(root, List.of("streams"), "", origin);
@@ -142,6 +146,12 @@ public final class StreamsFile {
     String namespace = text(entry, "namespace", at, origin, true);
     String name = text(entry, "name", at, origin, true);
     StreamId id = StreamId.of(namespace, name);
+    Optional<String> unreadable = Optional.ofNullable(live.unreadable().get(id));
+    if (unreadable.isPresent() && live.find(id).isEmpty()) {
+      // Not the file's fault: the source refuses (a privilege was revoked, or the file was written by another role).
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot sync " + id + " (" + at + " of " + origin + "): "
+          + unreadable.get() + ", or deselect the stream (\"selected\": false)");
+    }
     StreamDescriptor descriptor = live.find(id).orElseThrow(() -> new ConfigException(at,
         "Invalid " + origin + ": " + at + " names table " + id + ", which does not exist in the source (or is not "
             + "readable)" + suggestTable(id, live) + "; run discover again or remove the stream"));
@@ -159,6 +169,7 @@ public final class StreamsFile {
           + descriptor.syncModes().stream().map(SyncMode::jsonName).sorted().collect(Collectors.joining(", ")));
     }
     List<Column> columns = selectColumns(entry.get("columns"), descriptor, at, origin);
+    refuseColumnsDifferingOnlyInCase(columns, id, at, origin);
     List<String> primaryKey = entry.has("primary_key")
         ? names(entry.get("primary_key"), at + ".primary_key", origin) : descriptor.primaryKey();
     for (String keyColumn : primaryKey) {
@@ -296,9 +307,36 @@ public final class StreamsFile {
     return selected;
   }
 
+  /**
+   * Refuses two selected columns whose names differ only in case ({@code Amount} and {@code amount}): a table
+   * holding both is legal in Iceberg, but the engines that read it (Spark, Trino, Hive) resolve column names
+   * case-insensitively, so one of them would be unreadable or ambiguous there. Checked before anything is written.
+   */
+  private static void refuseColumnsDifferingOnlyInCase(List<Column> columns, StreamId id, String at, String origin) {
+    java.util.Map<String, String> byFoldedName = new java.util.HashMap<>();
+    for (Column column : columns) {
+      String other = byFoldedName.putIfAbsent(column.name().toLowerCase(java.util.Locale.ROOT), column.name());
+      if (other != null) {
+        throw new ConfigException(at + ".columns", "Invalid " + origin + ": " + at + " (" + id + ") selects columns '"
+            + other + "' and '" + column.name() + "', whose names differ only in case, so they would collide in "
+            + "the destination table (Spark, Trino and Hive resolve column names case-insensitively); deselect one "
+            + "of them in '" + at + ".columns', or rename one in the source");
+      }
+    }
+  }
+
+  /**
+   * A near miss: by name among the tables of the same namespace (so that a long shared schema name does not make
+   * a dropped {@code shop.archive} look like a misspelt {@code shop.orders}), else by qualified name.
+   */
   private static String suggestTable(StreamId id, Catalog live) {
-    return Suggestions.suggest(id.toString(), live.streams().stream().map(s -> s.id().toString()).toList())
-        .map(s -> " (did you mean '" + s + "'?)").orElse("");
+    List<StreamId> sameNamespace = live.streams().stream().map(StreamDescriptor::id)
+        .filter(other -> other.namespace().equals(id.namespace())).toList();
+    Optional<String> suggestion = sameNamespace.isEmpty()
+        ? Suggestions.suggest(id.toString(), live.streams().stream().map(s -> s.id().toString()).toList())
+        : Suggestions.suggest(id.name(), sameNamespace.stream().map(StreamId::name).toList())
+            .map(name -> StreamId.of(id.namespace(), name).toString());
+    return suggestion.map(s -> " (did you mean '" + s + "'?)").orElse("");
   }
 
   private static List<String> names(JsonNode node, String key, String origin) {

@@ -128,4 +128,46 @@ class TestStreamsFile {
     assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
         .hasMessageContaining("no stream is selected");
   }
+
+  @Test
+  void aDroppedTableIsNotMistakenForAnotherOfItsSchema() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(2)).put("name", "archive");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", CATALOG))
+        .hasMessage("Invalid streams.json: streams[2] names table public.archive, which does not exist in the source "
+            + "(or is not readable); run discover again or remove the stream");
+  }
+
+  @Test
+  void aStreamTheSourceCannotReadFailsWithTheSourcesReasonNotAsAMissingTable() {
+    ObjectNode root = discovered();
+    ((ObjectNode) root.get("streams").get(2)).put("name", "payroll");
+    Catalog withUnreadable = new Catalog(CATALOG.streams(), java.util.Map.of(StreamId.of("public", "payroll"),
+        "role etl lacks SELECT on table public.payroll; run GRANT SELECT ON \"public\".\"payroll\" TO \"etl\""));
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", withUnreadable))
+        .isInstanceOf(io.sluice.spi.SluiceException.class).isNotInstanceOf(ConfigException.class)
+        .hasMessage("Cannot sync public.payroll (streams[2] of streams.json): role etl lacks SELECT on table "
+            + "public.payroll; run GRANT SELECT ON \"public\".\"payroll\" TO \"etl\", or deselect the stream "
+            + "(\"selected\": false)")
+        .extracting(e -> ((io.sluice.spi.SluiceException) e).kind()).isEqualTo(io.sluice.spi.ErrorKind.PERMANENT);
+    ((ObjectNode) root.get("streams").get(2)).put("selected", false);
+    assertThat(StreamsFile.resolve(root, "streams.json", withUnreadable)).hasSize(2);
+  }
+
+  @Test
+  void columnsDifferingOnlyInCaseAreRefused() {
+    Catalog catalog = new Catalog(List.of(new StreamDescriptor(StreamId.of("public", "ledger"), List.of(
+        new Column("id", DataType.LONG, false, "bigint"),
+        new Column("Amount", DataType.decimal(10, 2), true, "numeric(10,2)"),
+        new Column("amount", DataType.decimal(10, 2), true, "numeric(10,2)")),
+        List.of("id"), Set.of(SyncMode.FULL_REFRESH), List.of())));
+    ObjectNode root = (ObjectNode) JsonFiles.parseObject(JsonFiles.toText(StreamsFile.render(catalog)), "s.json");
+    assertThatThrownBy(() -> StreamsFile.resolve(root, "streams.json", catalog))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streams[0] (public.ledger) selects columns 'Amount' and 'amount', whose names differ "
+            + "only in case");
+    ((ArrayNode) root.get("streams").get(0).get("columns")).remove(1);
+    assertThat(StreamsFile.resolve(root, "streams.json", catalog).get(0).spec().columns())
+        .extracting(Column::name).containsExactly("id", "amount");
+  }
 }

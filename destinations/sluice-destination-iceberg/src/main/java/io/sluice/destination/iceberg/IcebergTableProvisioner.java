@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * double, a larger decimal precision), a required non-key column the stream now declares nullable becomes
  * optional, and the partition spec is changed to the configured one (files already written keep their layout;
  * Iceberg plans across specs). Anything else is a {@link ErrorKind#CONFIG} error naming table, column, old and
- * new type. Columns the stream no longer selects stay in the table and are written as null.
+ * new type, as is a new column whose name differs only in case from one the table has. Columns the stream no
+ * longer selects stay in the table and are written as null.
  *
  * <p>A change of the stream's columns while it streams ({@link #follow}) is stricter: a column whose type changed
  * must end up with exactly the new type, since the change says what the source now holds.
@@ -184,6 +185,7 @@ final class IcebergTableProvisioner {
       Types.NestedField field = current.asStruct().field(column.name());
       Type wanted = typeMapping.icebergType(column.type(), ids::incrementAndGet);
       if (field == null) {
+        refuseCaseCollision(current, column, tableName);
         update.addColumn(null, column.name(), wanted);
         changes.add("added " + column.name() + " " + wanted);
       } else if (!sameType(field.type(), wanted)) {
@@ -194,8 +196,9 @@ final class IcebergTableProvisioner {
           throw new SluiceException(ErrorKind.CONFIG, "Cannot write column '" + column.name() + "' to table "
               + tableName + ": the table has type " + field.type() + " and the stream now has " + column.type()
               + " (source type " + column.sourceType() + "), which needs " + wanted
-              + "; Iceberg only widens int to long, float to double and decimal precision. Rename the column, "
-              + "drop it from the table or recreate the table");
+              + "; Iceberg only widens int to long, float to double and decimal precision. Deselect the column in "
+              + "the streams file (the table keeps it, null from then on), rename it, drop it from the table or "
+              + "recreate the table");
         }
       }
       if (field != null && field.isRequired() && column.nullable() && !stream.primaryKey().contains(column.name())) {
@@ -207,6 +210,28 @@ final class IcebergTableProvisioner {
     if (!changes.isEmpty() || identifierChanged) {
       update.commit();
       LOG.info("Evolved the schema of table {}: {}", tableName, String.join(", ", changes));
+    }
+  }
+
+  /**
+   * Refuses to add a column whose name differs only in case from one the table has (the source renamed
+   * {@code amount} to {@code Amount}, or dropped one and added the other): Iceberg would hold both, but Spark,
+   * Trino and Hive resolve names case-insensitively and could no longer read the table (Iceberg's own
+   * case-insensitive lookup fails on it: "Cannot build lower case index"). Whether the two are the same column is
+   * not for Sluice to guess.
+   */
+  private static void refuseCaseCollision(Schema current, Column column, String tableName) {
+    // Not Schema.caseInsensitiveFindField: its index fails outright on a table that already has such a pair.
+    String folded = column.name().toLowerCase(java.util.Locale.ROOT);
+    for (Types.NestedField existing : current.columns()) {
+      if (!existing.name().toLowerCase(java.util.Locale.ROOT).equals(folded)) {
+        continue;
+      }
+      throw new SluiceException(ErrorKind.CONFIG, "Cannot add column '" + column.name() + "' to table " + tableName
+          + ": the table has column '" + existing.name() + "', whose name differs only in case, and Spark, Trino "
+          + "and Hive resolve column names case-insensitively; if it is the same column, rename the table's column "
+          + "to '" + column.name() + "' (Iceberg: updateSchema().renameColumn), else deselect '" + column.name()
+          + "' in the streams file or recreate the table");
     }
   }
 

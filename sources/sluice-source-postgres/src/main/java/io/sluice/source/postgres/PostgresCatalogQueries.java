@@ -70,6 +70,34 @@ final class PostgresCatalogQueries {
     }
   }
 
+  /**
+   * The tables (ordinary and partitioned, not partitions) in {@code schemas} that the current role can see in the
+   * catalog but not read, each with the privilege it lacks: {@code USAGE} on the schema (checked first) or
+   * {@code SELECT} on the table.
+   */
+  static Map<Table, String> unreadableTables(Connection connection, List<String> schemas) throws SQLException {
+    String sql = """
+        SELECT c.oid, n.nspname, c.relname, c.relkind = 'p',
+               CASE WHEN NOT has_schema_privilege(n.oid, 'USAGE') THEN 'USAGE' ELSE 'SELECT' END
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'))
+        ORDER BY n.nspname, c.relname
+        """;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("text", schemas.toArray()));
+      Map<Table, String> tables = new LinkedHashMap<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          tables.put(new Table(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBoolean(4)),
+              rows.getString(5));
+        }
+      }
+      return tables;
+    }
+  }
+
   /** The table {@code schema.name} (ordinary or partitioned), whether or not the role may read it. */
   static Optional<Table> table(Connection connection, String schema, String name) throws SQLException {
     String sql = """

@@ -20,8 +20,13 @@ final class PostgresErrorClassifier {
 
   /** A failed connection attempt: "Cannot connect to postgres at host:port/database as user: reason". */
   static SluiceException connectFailure(PostgresConfig config, SQLException e) {
+    String reason = reason(e);
+    if (reason.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+      // A server that accepts the connection and never answers ends here too; say how long we waited.
+      reason = reason + " (no answer within connect_timeout_seconds = " + config.connectTimeoutSeconds() + ")";
+    }
     return new SluiceException(kind(e), "Cannot connect to postgres at " + config.address() + " as "
-        + config.username() + ": " + reason(e), e);
+        + config.username() + ": " + reason, e);
   }
 
   /** A failure of an established connection, e.g. {@code action} = "Cannot read public.orders". */

@@ -97,11 +97,24 @@ final class PostgresSource implements io.sluice.spi.Source {
                 : Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL, SyncMode.CDC, SyncMode.CDC_ONLY),
             notes(table, key)));
       }
-      return new Catalog(streams);
+      Map<StreamId, String> unreadable = new java.util.LinkedHashMap<>();
+      PostgresCatalogQueries.unreadableTables(connection, config.schemas()).forEach((table, privilege) ->
+          unreadable.put(StreamId.of(table.schema(), table.name()), missingPrivilege(table, privilege)));
+      return new Catalog(streams, unreadable);
     } catch (SQLException e) {
       throw PostgresErrorClassifier.failure("Cannot discover the tables of schemas " + config.schemas() + " in "
           + config.address(), e);
     }
+  }
+
+  /** Why the configured role cannot read {@code table}, and the statement that grants it. */
+  private String missingPrivilege(Table table, String privilege) {
+    String role = PostgresIdentifiers.quote(config.username());
+    return privilege.equals("USAGE")
+        ? "role " + config.username() + " lacks USAGE on schema " + table.schema() + "; run GRANT USAGE ON SCHEMA "
+            + PostgresIdentifiers.quote(table.schema()) + " TO " + role
+        : "role " + config.username() + " lacks SELECT on table " + table + "; run GRANT SELECT ON "
+            + table.quotedName() + " TO " + role;
   }
 
   private static io.sluice.spi.Column toSpi(Column column) {

@@ -39,7 +39,8 @@ final class PostgresSourceCheck {
     try {
       connection = connections.open();
     } catch (SluiceException e) {
-      probes.add(Probe.fail("connect", e.getMessage() + ". " + connectHint(e)));
+      String message = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+      probes.add(Probe.fail("connect", message + " " + connectHint(e)));
       return new CheckResult(probes);
     }
     try (connection) {
