@@ -43,6 +43,16 @@ public final class MariaDbServer implements AutoCloseable {
     return startWith(List.of());
   }
 
+  /** Starts a server that offers TLS with {@code certificate} (clients may still connect without TLS). */
+  public static MariaDbServer startWithTls(TestCertificate certificate) {
+    return startWith(List.of("--ssl-cert=" + certificate.certificateFile(), "--ssl-key=" + certificate.keyFile()));
+  }
+
+  /** Starts a server that offers no TLS at all (MariaDB 11.4+ otherwise offers TLS with a generated certificate). */
+  public static MariaDbServer startWithoutTls() {
+    return startWith(List.of("--skip-ssl"));
+  }
+
   /**
    * Starts a server with extra {@code mariadbd} options after the defaults, e.g. {@code --binlog-format=STATEMENT}
    * to test what a server not set up for row-based replication does.

@@ -78,10 +78,14 @@ final class MySqlBinlogStream implements ChangeStream {
     client.setEventDeserializer(MySqlBinlogDeserializers.create());
     client.setSSLMode(switch (config.sslMode()) {
       case "require" -> SSLMode.REQUIRED;
-      case "verify-ca" -> SSLMode.VERIFY_CA;
-      case "verify-full" -> SSLMode.VERIFY_IDENTITY;
+      // verify-full's host check is done by the socket factory below.
+      case "verify-ca", "verify-full" -> SSLMode.VERIFY_CA;
       default -> SSLMode.DISABLED;
     });
+    if (config.sslMode().startsWith("verify")) {
+      client.setSslSocketFactory(MySqlBinlogTls.trusting(java.nio.file.Path.of(config.sslRootCert().orElseThrow()),
+          config.host(), config.sslMode().equals("verify-full")));
+    }
     if (start.gtids() != null && !start.gtids().isEmpty()) {
       client.setGtidSet(start.gtids());
     } else {
@@ -149,6 +153,12 @@ final class MySqlBinlogStream implements ChangeStream {
       return new SluiceException(ErrorKind.PERMANENT, what + ": the server no longer has the binlog from the saved "
           + "position (" + reason + "); the changes since the last sync are lost: raise binlog_expire_logs_seconds, "
           + "then run the sync once with --resync all to backfill every cdc stream", e);
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.GeneralSecurityException) {
+        return new SluiceException(ErrorKind.PERMANENT, what + ": TLS failed: " + reason + "; check ssl_mode and "
+            + "ssl_root_cert", e);
+      }
     }
     if (code == MySqlErrorClassifier.ACCESS_DENIED || code == MySqlErrorClassifier.SPECIFIC_ACCESS_DENIED) {
       return new SluiceException(ErrorKind.PERMANENT, what + ": " + reason + "; the user needs GRANT REPLICATION "

@@ -81,6 +81,11 @@ final class MySqlErrorClassifier {
         reason = reason + " (" + detail + ")";
       }
     }
+    if (root instanceof java.security.cert.CertPathBuilderException
+        || root instanceof java.security.cert.CertPathValidatorException) {
+      reason = "the server's TLS certificate is not signed by the CA in ssl_root_cert (certificate verification "
+          + "failed: " + root.getMessage() + ")";
+    }
     return reason.replace('\n', ' ').strip();
   }
 
