@@ -128,6 +128,48 @@ class MySqlSyncIT {
     }
   }
 
+  @Test
+  void hostileIdentifiersAndValuesSurviveBackfillAndChanges() throws Exception {
+    server.execute("CREATE DATABASE `Odd Db`",
+        "CREATE TABLE `Odd Db`.`Tab.le \"quo`` ted\" Ünï` (`Key Col` BIGINT PRIMARY KEY, `select` LONGTEXT, "
+            + "`MixedCase` DOUBLE, `naïve` TIMESTAMP(6) NULL, `it's` VARCHAR(10))",
+        "INSERT INTO `Odd Db`.`Tab.le \"quo`` ted\" Ünï` VALUES (1, 'it''s', -0.0, '2026-01-01 00:00:00', 'a`b'), "
+            + "(2, REPEAT('x', 10 * 1024 * 1024), 1e308, NULL, NULL)",
+        "CREATE TABLE `Odd Db`.only_key (id INT PRIMARY KEY)",
+        "INSERT INTO `Odd Db`.only_key SELECT seq FROM `Odd Db`.seq_1_to_5",
+        "CREATE TABLE `Odd Db`.empty (id INT PRIMARY KEY, v TEXT)");
+    Workspace workspace = Workspace.createMySql(directory, server, "Odd Db", 1_000);
+    CliRun discover = workspace.discover();
+    assertThat(discover.exitCode()).as(discover.all()).isZero();
+    ChangeDataCaptureIT.useChangeLog(workspace);
+    CliRun first = workspace.sync();
+    assertThat(first.exitCode()).as(first.all()).isZero();
+    server.execute("INSERT INTO `Odd Db`.`Tab.le \"quo`` ted\" Ünï` VALUES (4, 'ünïcödé ✓', 1.5, "
+            + "'2026-02-02 02:02:02.123456', 'back\\\\slash')",
+        "UPDATE `Odd Db`.`Tab.le \"quo`` ted\" Ünï` SET `MixedCase` = 2.5 WHERE `Key Col` = 2",
+        "DELETE FROM `Odd Db`.`Tab.le \"quo`` ted\" Ünï` WHERE `Key Col` = 1",
+        "INSERT INTO `Odd Db`.only_key VALUES (6)", "DELETE FROM `Odd Db`.only_key WHERE id = 1",
+        "INSERT INTO `Odd Db`.empty VALUES (1, 'first')");
+    CliRun second = workspace.sync();
+    assertThat(second.exitCode()).as(second.all()).isZero();
+
+    try (IcebergReadBack iceberg = new IcebergReadBack(workspace.warehouse())) {
+      Map<Object, java.util.List<Object>> odd = new TreeMap<>();
+      for (Record record : iceberg.rows("Odd Db", "Tab.le \"quo` ted\" Ünï")) {
+        odd.put(record.getField("Key Col"), java.util.Arrays.asList(record.getField("select"),
+            record.getField("MixedCase"), record.getField("it's")));
+      }
+      assertThat(odd).containsOnlyKeys(2L, 4L);
+      assertThat(((String) odd.get(2L).get(0))).hasSize(10 * 1024 * 1024);
+      assertThat(odd.get(2L).get(1)).isEqualTo(2.5d);
+      assertThat(odd.get(4L)).containsExactly("ünïcödé ✓", 1.5d, "back\\slash");
+      assertThat(iceberg.rows("Odd Db", "only_key")).extracting(record -> record.getField("id"))
+          .containsExactlyInAnyOrder(2, 3, 4, 5, 6);
+      assertThat(iceberg.rows("Odd Db", "empty")).extracting(record -> record.getField("v"))
+          .containsExactly("first");
+    }
+  }
+
   private static Map<Object, Object> query(String sql) throws Exception {
     Map<Object, Object> rows = new TreeMap<>();
     try (Connection connection = server.connect(""); Statement statement = connection.createStatement();
