@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.engine.config.JsonFiles;
 import io.sluice.testkit.IcebergReadBack;
-import io.sluice.testkit.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice-bench chaos}: proves exactly-once under faults. On an embedded PostgreSQL, a CDC sync of a
+ * {@code sluice-bench chaos}: proves exactly-once under faults. On an embedded PostgreSQL or MariaDB
+ * ({@code --source}), a CDC sync of a
  * table runs as a child process while a workload mutates the table; each trial starts the sync, waits a seeded
  * random time, injects a seeded random {@link Fault}, then pauses the workload, lets a bounded sync catch up, and
  * compares the Iceberg table with the source: row count, no key twice, and an order-independent checksum over
@@ -36,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true, description = "Kill, disconnect and starve a CDC sync at random moments under a "
     + "workload; after each fault the destination must equal the source.")
 public final class ChaosCommand implements Callable<Integer> {
-  private static final String PASSWORD_VARIABLE = "CHAOS_PG_PASSWORD";
+  private static final String PASSWORD_VARIABLE = "CHAOS_SOURCE_PASSWORD";
 
   @Option(names = "--trials", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
   int trials = 10;
@@ -50,6 +48,9 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--max-delay-ms", description = "Longest wait before a fault (default: ${DEFAULT-VALUE}).")
   int maxDelayMs = 6_000;
 
+  @Option(names = "--source", description = "Source database: postgres or mariadb (default: ${DEFAULT-VALUE}).")
+  String source = "postgres";
+
   @Option(names = "--work-dir", description = "Where the warehouse, state and logs go (default: a new temp directory).")
   Path workDir;
 
@@ -57,13 +58,14 @@ public final class ChaosCommand implements Callable<Integer> {
   record Trial(int number, Fault fault, long delayMs, String phase, boolean equal, long rows, List<String> differences) {}
 
   private Path directory;
-  private PostgresServer server;
+  private ChaosServer server;
 
   @Override
   public Integer call() throws Exception {
     List<Trial> results = run();
     long equal = results.stream().filter(Trial::equal).count();
-    System.out.printf(Locale.ROOT, "chaos: %d/%d trials equal (seed %d)%n", equal, results.size(), seed);
+    System.out.printf(Locale.ROOT, "chaos: %d/%d trials equal (seed %d, %s)%n", equal, results.size(), seed,
+        source);
     return equal == results.size() ? 0 : 1;
   }
 
@@ -72,14 +74,14 @@ public final class ChaosCommand implements Callable<Integer> {
     directory = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("sluice-chaos-");
     Random random = new Random(seed);
     List<Trial> results = new ArrayList<>();
-    try (PostgresServer started = PostgresServer.start()) {
+    try (ChaosServer started = startServer()) {
       server = started;
-      createTable();
+      server.createTable(rows);
       writeConfigs();
       runCli(List.of("discover", "--source", file("source.json"), "--output", file("streams.json")),
           Duration.ofMinutes(2), true);
       useChangeLog();
-      try (Connection workloadConnection = server.connect(PostgresServer.DATABASE)) {
+      try (Connection workloadConnection = server.connect()) {
         ChaosWorkload workload = new ChaosWorkload(workloadConnection, seed, rows);
         Thread workloadThread = new Thread(workload, "chaos-workload");
         workloadThread.start();
@@ -107,6 +109,15 @@ public final class ChaosCommand implements Callable<Integer> {
     return results;
   }
 
+  private ChaosServer startServer() {
+    return switch (source) {
+      case "postgres" -> new PostgresChaosServer();
+      case "mariadb", "mysql" -> new MariaDbChaosServer();
+      default -> throw new IllegalArgumentException("Invalid option --source: '" + source
+          + "', expected postgres or mariadb");
+    };
+  }
+
   private Trial trial(int number, Fault fault, long delayMs, ChaosWorkload workload) throws Exception {
     workload.resume();
     List<String> sync = new ArrayList<>(syncArguments());
@@ -117,7 +128,7 @@ public final class ChaosCommand implements Callable<Integer> {
     switch (fault) {
       case KILL -> child.destroyForcibly().waitFor();
       case TERMINATE_CONNECTIONS -> {
-        terminateSyncSessions();
+        server.terminateSyncSessions();
         Thread.sleep(3_000); // the sync retries and goes on
         stop(child);
       }
@@ -128,7 +139,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
     workload.pause();
     catchUp();
-    TableChecksum expected = source();
+    TableChecksum expected = server.content();
     TableChecksum actual = destination();
     boolean equal = actual.sameAs(expected);
     return new Trial(number, fault, delayMs, phase, equal, actual.count(),
@@ -169,14 +180,6 @@ public final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  private void terminateSyncSessions() throws Exception {
-    try (Connection connection = server.connect(PostgresServer.DATABASE);
-        Statement statement = connection.createStatement()) {
-      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-          + "AND (application_name LIKE 'sluice%' OR backend_type = 'walsender')");
-    }
-  }
-
   /** Holds an exclusive transaction on the SQLite catalog: commits meanwhile cannot update the table pointer. */
   private void lockCatalog(Duration duration) throws Exception {
     Path catalog = directory.resolve("warehouse").resolve("catalog.db");
@@ -200,19 +203,6 @@ public final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  private TableChecksum source() throws Exception {
-    TableChecksum checksum = new TableChecksum();
-    try (Connection connection = server.connect(PostgresServer.DATABASE);
-        Statement statement = connection.createStatement();
-        ResultSet r = statement.executeQuery("SELECT id, n, body, amount, ts FROM chaos.items")) {
-      while (r.next()) {
-        checksum.add(r.getLong(1), r.getLong(2), r.getString(3), r.getBigDecimal(4),
-            r.getObject(5, OffsetDateTime.class));
-      }
-    }
-    return checksum;
-  }
-
   private TableChecksum destination() throws IOException {
     TableChecksum checksum = new TableChecksum();
     try (IcebergReadBack iceberg = new IcebergReadBack(directory.resolve("warehouse"))) {
@@ -224,29 +214,11 @@ public final class ChaosCommand implements Callable<Integer> {
     return checksum;
   }
 
-  private void createTable() {
-    server.execute("""
-        CREATE SCHEMA chaos;
-        CREATE TABLE chaos.items (id bigint PRIMARY KEY, n bigint NOT NULL, body text,
-          amount numeric(14,2) NOT NULL, ts timestamptz NOT NULL);
-        INSERT INTO chaos.items SELECT g, 0, CASE WHEN mod(g, 100) = 0 THEN repeat('toast-', 2000) ELSE 'b' || g END,
-          g * 0.01, timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => g)
-        FROM generate_series(1, %d) g;
-        ANALYZE chaos.items;
-        """.formatted(rows));
-  }
-
   private void writeConfigs() throws IOException {
-    ObjectNode source = JsonNodeFactory.instance.objectNode()
-        .put("type", "postgres").put("host", server.host()).put("port", server.port())
-        .put("database", PostgresServer.DATABASE).put("username", PostgresServer.USER)
-        .put("password", "${" + PASSWORD_VARIABLE + "}").put("max_threads", 2).put("chunk_size_rows", 5_000)
-        .put("ssl_mode", "disable");
-    source.putArray("schemas").add("chaos");
-    source.putObject("replication").put("slot", "sluice_chaos").put("publication", "sluice_chaos");
+    ObjectNode sourceConfig = server.sourceConfig(PASSWORD_VARIABLE);
     ObjectNode destination = JsonNodeFactory.instance.objectNode()
         .put("type", "iceberg").put("warehouse", directory.resolve("warehouse").toString());
-    Files.writeString(directory.resolve("source.json"), JsonFiles.toText(source));
+    Files.writeString(directory.resolve("source.json"), JsonFiles.toText(sourceConfig));
     Files.writeString(directory.resolve("destination.json"), JsonFiles.toText(destination));
   }
 
@@ -289,7 +261,7 @@ public final class ChaosCommand implements Callable<Integer> {
     command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("child.log").toFile()));
-    builder.environment().putAll(Map.of(PASSWORD_VARIABLE, PostgresServer.PASSWORD));
+    builder.environment().putAll(Map.of(PASSWORD_VARIABLE, server.password()));
     return builder.start();
   }
 }

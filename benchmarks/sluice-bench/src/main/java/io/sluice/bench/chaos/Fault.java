@@ -5,8 +5,8 @@ enum Fault {
   /** SIGKILL the sync process: no shutdown hook, no cleanup, anything half-done stays half-done. */
   KILL,
   /**
-   * Terminate every server session of the sync from the server side ({@code pg_terminate_backend}): the
-   * replication connection and any chunk reader. The sync must retry and go on; it is then stopped with SIGTERM.
+   * Terminate every server session of the sync from the server side ({@code pg_terminate_backend}, MariaDB's
+   * {@code KILL CONNECTION}): the change log connection and any chunk reader. The sync must retry and go on; it is then stopped with SIGTERM.
    */
   TERMINATE_CONNECTIONS,
   /**
