@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.postgresql.PGConnection;
@@ -18,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice-bench full-load}: on one embedded PostgreSQL and one generated trips table, measures in the
- * same process run (1) the limit: the table drained with binary COPY and discarded, and (2) Sluice: a full
- * load of the same table into a local Iceberg warehouse. Prints rows/s, MB/s, wall time, the ratio and peak
- * memory.
+ * same process run (1) the limit: the table drained with binary COPY and discarded, (2) Sluice: a full load of
+ * the same table into a local Iceberg warehouse, and (3) the peer: Debezium's embedded engine snapshotting the
+ * same table into a discarding consumer ({@link DebeziumSnapshotPeer}). Prints rows/s, MB/s, wall time, the
+ * ratios and peak memory.
  */
 @Command(name = "full-load", mixinStandardHelpOptions = true, description = "Full load of a generated trips table: the source's limit vs Sluice.")
 final class FullLoadBenchmark implements Callable<Integer> {
@@ -32,6 +35,9 @@ final class FullLoadBenchmark implements Callable<Integer> {
 
   @Option(names = "--chunk-rows", description = "Sluice chunk size in rows (default: ${DEFAULT-VALUE}).")
   int chunkRows = 500_000;
+
+  @Option(names = "--no-peer", description = "Skip the Debezium peer (two more snapshots of the table).")
+  boolean noPeer;
 
   @picocli.CommandLine.Mixin
   BenchRunOptions run = new BenchRunOptions();
@@ -50,9 +56,16 @@ final class FullLoadBenchmark implements Callable<Integer> {
 
       Measurement limit = measureLimit(server);
       Measurement sluice = measureSluice(server, work.resolve("warehouse"), work.resolve("state.json"));
-      FullLoadReport.print(limit, sluice);
+      List<Measurement> peers = new ArrayList<>();
+      if (!noPeer) {
+        for (DebeziumSnapshotPeer.Format format : DebeziumSnapshotPeer.Format.values()) {
+          System.gc();
+          peers.add(DebeziumSnapshotPeer.measure(server, SampleDataset.SCHEMA, "trips", rows, format));
+        }
+      }
+      FullLoadReport.print(limit, sluice, peers);
       if (run.json != null) {
-        FullLoadReport.writeJson(run.json, "full-load", rows, tableBytes, limit, sluice);
+        FullLoadReport.writeJson(run.json, "full-load", rows, tableBytes, limit, sluice, peers);
       }
     }
     return 0;

@@ -14,18 +14,26 @@ import java.util.Locale;
 final class FullLoadReport {
   private FullLoadReport() {}
 
-  static void print(Measurement limit, Measurement sluice) {
-    for (Measurement m : List.of(limit, sluice)) {
-      System.out.printf(Locale.ROOT, "%-34s %,12d rows %8.2fs %,12.0f rows/s %8.1f MB/s%s%n", m.name(), m.rows(),
-          m.seconds(), m.rowsPerSecond(), m.megabytesPerSecond(),
+  /** Prints each measurement, then sluice/limit and sluice/peer for each peer. */
+  static void print(Measurement limit, Measurement sluice, List<Measurement> peers) {
+    List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));
+    all.addAll(peers);
+    for (Measurement m : all) {
+      System.out.printf(Locale.ROOT, "%-34s %,12d rows %8.2fs %,12.0f rows/s %s%s%n", m.name(), m.rows(),
+          m.seconds(), m.rowsPerSecond(), m.bytes() < 0 ? "            "
+              : String.format(Locale.ROOT, "%8.1f MB/s", m.megabytesPerSecond()),
           m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
     }
     System.out.printf(Locale.ROOT, "ratio sluice/limit: %.2f   peak RSS of this JVM: %d MiB%n",
         sluice.rowsPerSecond() / limit.rowsPerSecond(), PeakMemorySampler.peakResidentBytes() >> 20);
+    for (Measurement peer : peers) {
+      System.out.printf(Locale.ROOT, "ratio sluice/%s: %.2f%n", peer.name(), sluice.rowsPerSecond()
+          / peer.rowsPerSecond());
+    }
   }
 
   static void writeJson(Path file, String benchmark, long rows, long tableBytes, Measurement limit,
-      Measurement sluice) throws Exception {
+      Measurement sluice, List<Measurement> peers) throws Exception {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("benchmark", benchmark);
     root.put("date", LocalDate.now().toString());
@@ -34,12 +42,18 @@ final class FullLoadReport {
     root.put("rows", rows);
     root.put("table_bytes", tableBytes);
     var results = root.putArray("results");
-    for (Measurement m : List.of(limit, sluice)) {
+    List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));
+    all.addAll(peers);
+    for (Measurement m : all) {
       results.addObject().put("name", m.name()).put("rows", m.rows()).put("bytes", m.bytes())
           .put("seconds", m.seconds()).put("rows_per_second", m.rowsPerSecond())
           .put("peak_heap_bytes", m.peakHeapBytes());
     }
     root.put("ratio_sluice_limit", sluice.rowsPerSecond() / limit.rowsPerSecond());
+    var ratios = root.putObject("ratio_sluice_peer");
+    for (Measurement peer : peers) {
+      ratios.put(peer.name(), sluice.rowsPerSecond() / peer.rowsPerSecond());
+    }
     root.put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
     Files.writeString(file, JsonFiles.toText(root), StandardCharsets.UTF_8);
   }

@@ -55,9 +55,10 @@ final class MySqlFullLoadBenchmark implements Callable<Integer> {
       sourceConfig.putArray("databases").add("demo");
       Measurement sluice = SluiceFullLoad.measure(sourceConfig, StreamId.of("demo", "trips"),
           work.resolve("warehouse"), work.resolve("state.json"));
-      FullLoadReport.print(limit, sluice);
+      FullLoadReport.print(limit, sluice, java.util.List.of());
       if (run.json != null) {
-        FullLoadReport.writeJson(run.json, "full-load-mysql", rows, tableBytes, limit, sluice);
+        FullLoadReport.writeJson(run.json, "full-load-mysql", rows, tableBytes, limit, sluice,
+            java.util.List.of());
       }
     }
     return 0;
