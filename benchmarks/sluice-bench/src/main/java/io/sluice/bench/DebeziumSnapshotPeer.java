@@ -8,6 +8,9 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.format.Json;
 import io.sluice.testkit.PostgresServer;
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +25,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * snapshot of the same table into a consumer that counts records and discards them, in two set-ups: Connect
  * records (its cheapest, {@code snapshot.max.threads} 2) and JSON records (what Debezium Server users pay for).
  * Offsets stay in memory; the engine's replication slot is dropped when it stops.
+ *
+ * <p>The benchmark runs it in a JVM of its own ({@link #measureInChildJvm}) with a heap of its own: at Sluice's
+ * 1 GiB, Debezium's snapshot spends its time in garbage collection (1 M rows: 6.8k rows/s) or fails with
+ * {@code OutOfMemoryError} (5 M rows), which would make a comparison meaningless. The peer gets the larger heap.
  */
 final class DebeziumSnapshotPeer {
   private DebeziumSnapshotPeer() {}
@@ -38,19 +45,50 @@ final class DebeziumSnapshotPeer {
     }
   }
 
+  /** {@link #measure} in a child JVM with {@code heap} (e.g. {@code 4g}); its logs go to this process's stderr. */
+  static Measurement measureInChildJvm(PostgresServer server, String schema, String table, long rows, Format format,
+      String heap) throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        DebeziumSnapshotPeer.class.getName(), server.host(), String.valueOf(server.port()), schema, table,
+        String.valueOf(rows), format.name());
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (child.waitFor() != 0) {
+      throw new IllegalStateException("the Debezium peer (" + format + ", -Xmx" + heap + ") failed with exit "
+          + child.exitValue() + "; see its log above");
+    }
+    String[] result = output.strip().lines().reduce((first, second) -> second).orElseThrow().split(" ");
+    return new Measurement(format.label + ", -Xmx" + heap, Long.parseLong(result[0]), -1,
+        Double.parseDouble(result[1]), -1);
+  }
+
+  /** The child JVM: {@code host port schema table rows format}; prints "{@code rows seconds}". */
+  public static void main(String[] args) throws Exception {
+    Measurement measurement = measure(args[0], Integer.parseInt(args[1]), args[2], args[3], Long.parseLong(args[4]),
+        Format.valueOf(args[5]));
+    System.out.println(measurement.rows() + " " + measurement.seconds());
+    System.exit(0);
+  }
+
   /**
    * Snapshots {@code schema.table} (expected to hold {@code rows} rows) and times it from the engine's start to its
    * last snapshot record.
    */
   static Measurement measure(PostgresServer server, String schema, String table, long rows, Format format)
       throws Exception {
+    return measure(server.host(), server.port(), schema, table, rows, format);
+  }
+
+  private static Measurement measure(String host, int port, String schema, String table, long rows, Format format)
+      throws Exception {
     Properties properties = new Properties();
     properties.setProperty("name", "sluice-bench-peer");
     properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
     properties.setProperty("offset.flush.interval.ms", "60000");
-    properties.setProperty("database.hostname", server.host());
-    properties.setProperty("database.port", String.valueOf(server.port()));
+    properties.setProperty("database.hostname", host);
+    properties.setProperty("database.port", String.valueOf(port));
     properties.setProperty("database.user", PostgresServer.USER);
     properties.setProperty("database.password", PostgresServer.PASSWORD);
     properties.setProperty("database.dbname", PostgresServer.DATABASE);

@@ -39,6 +39,10 @@ final class FullLoadBenchmark implements Callable<Integer> {
   @Option(names = "--no-peer", description = "Skip the Debezium peer (two more snapshots of the table).")
   boolean noPeer;
 
+  @Option(names = "--peer-heap", description = "Heap of the peer's own JVM (default: ${DEFAULT-VALUE}; at 1g its "
+      + "snapshot thrashes or runs out of memory).")
+  String peerHeap = "4g";
+
   @picocli.CommandLine.Mixin
   BenchRunOptions run = new BenchRunOptions();
 
@@ -60,7 +64,8 @@ final class FullLoadBenchmark implements Callable<Integer> {
       if (!noPeer) {
         for (DebeziumSnapshotPeer.Format format : DebeziumSnapshotPeer.Format.values()) {
           System.gc();
-          peers.add(DebeziumSnapshotPeer.measure(server, SampleDataset.SCHEMA, "trips", rows, format));
+          peers.add(DebeziumSnapshotPeer.measureInChildJvm(server, SampleDataset.SCHEMA, "trips", rows, format,
+              peerHeap));
         }
       }
       FullLoadReport.print(limit, sluice, peers);
