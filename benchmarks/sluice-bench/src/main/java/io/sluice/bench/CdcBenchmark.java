@@ -3,14 +3,9 @@ package io.sluice.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.engine.config.ConfigValidator;
-import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.config.SecretRegistry;
 import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.engine.state.StateStore;
-import io.sluice.engine.streams.ConfiguredStream;
-import io.sluice.engine.sync.ChangeLogOptions;
-import io.sluice.engine.sync.SyncOptions;
-import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
@@ -20,14 +15,10 @@ import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
 import io.sluice.testkit.PostgresServer;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -81,7 +72,7 @@ final class CdcBenchmark implements Callable<Integer> {
         StreamSpec spec = new StreamSpec(accounts.id(), accounts.id(), SyncMode.CDC, accounts.columns(),
             accounts.primaryKey(), List.of(), Optional.empty());
         StateStore state = StateStore.open(work.resolve("state.json"));
-        sync(source, destination, spec, state); // the backfill, and the slot and publication it creates
+        CdcReport.boundedSync(source, destination, spec, state); // the backfill, and the slot and publication it creates
         server.execute("SELECT pg_create_logical_replication_slot('" + LIMIT_SLOT + "', 'pgoutput')");
 
         long generating = System.nanoTime();
@@ -95,35 +86,13 @@ final class CdcBenchmark implements Callable<Integer> {
         Measurement sluice;
         try (PeakMemorySampler memory = new PeakMemorySampler()) {
           long start = System.nanoTime();
-          SyncRunner runner = sync(source, destination, spec, state);
+          SyncRunner runner = CdcReport.boundedSync(source, destination, spec, state);
           double seconds = (System.nanoTime() - start) / 1e9;
           sluice = new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
               runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
         }
         Measurement limit = readLimit(server, made);
-        for (Measurement m : List.of(limit, sluice)) {
-          System.out.printf(Locale.ROOT, "%-34s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
-              m.seconds(), m.rowsPerSecond(),
-              m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
-        }
-        double ratio = sluice.rowsPerSecond() / limit.rowsPerSecond();
-        System.out.printf(Locale.ROOT, "ratio sluice/limit: %.2f   peak RSS of this JVM: %d MiB%n", ratio,
-            PeakMemorySampler.peakResidentBytes() >> 20);
-        if (sluice.rows() != made) {
-          throw new IllegalStateException("Sluice applied " + sluice.rows() + " changes, expected " + made);
-        }
-        if (run.json != null) {
-          ObjectNode root = JsonNodeFactory.instance.objectNode().put("benchmark", "cdc")
-              .put("date", LocalDate.now().toString()).put("cores", Runtime.getRuntime().availableProcessors())
-              .put("rows", rows).put("changes", made).put("ratio_sluice_limit", ratio)
-              .put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
-          var results = root.putArray("results");
-          for (Measurement m : List.of(limit, sluice)) {
-            results.addObject().put("name", m.name()).put("changes", m.rows()).put("seconds", m.seconds())
-                .put("changes_per_second", m.rowsPerSecond()).put("peak_heap_bytes", m.peakHeapBytes());
-          }
-          Files.writeString(run.json, JsonFiles.toText(root), StandardCharsets.UTF_8);
-        }
+        CdcReport.report(run.json, "cdc", rows, made, limit, sluice);
       }
     }
     return 0;
@@ -137,17 +106,6 @@ final class CdcBenchmark implements Callable<Integer> {
     config.putArray("schemas").add("bench");
     config.putObject("replication").put("slot", "sluice_bench").put("publication", PUBLICATION);
     return config;
-  }
-
-  private static SyncRunner sync(Source source, Destination destination, StreamSpec spec, StateStore state)
-      throws InterruptedException {
-    SyncRunner runner = new SyncRunner(source, destination, List.of(ConfiguredStream.of(spec)), state,
-        SyncOptions.DEFAULTS, Clock.systemUTC(), ChangeLogOptions.DEFAULTS);
-    SyncReport report = runner.run();
-    if (!report.succeeded()) {
-      throw new IllegalStateException("the Sluice cdc sync failed", report.streams().get(0).failure().orElseThrow());
-    }
-    return runner;
   }
 
   /** Updates {@link #changes} rows, 10,000 per transaction, cycling through the table. */

@@ -6,14 +6,9 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import io.sluice.engine.config.ConfigValidator;
-import io.sluice.engine.config.JsonFiles;
 import io.sluice.engine.config.SecretRegistry;
 import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.engine.state.StateStore;
-import io.sluice.engine.streams.ConfiguredStream;
-import io.sluice.engine.sync.ChangeLogOptions;
-import io.sluice.engine.sync.SyncOptions;
-import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
@@ -22,14 +17,10 @@ import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
 import io.sluice.testkit.MariaDbServer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -80,7 +71,7 @@ final class MySqlCdcBenchmark implements Callable<Integer> {
         StreamSpec spec = new StreamSpec(accounts.id(), accounts.id(), SyncMode.CDC, accounts.columns(),
             accounts.primaryKey(), List.of(), Optional.empty());
         StateStore state = StateStore.open(work.resolve("state.json"));
-        sync(source, destination, spec, state); // the backfill
+        CdcReport.boundedSync(source, destination, spec, state); // the backfill
         String[] start = binlogEnd(server);
 
         long generating = System.nanoTime();
@@ -92,49 +83,16 @@ final class MySqlCdcBenchmark implements Callable<Integer> {
         Measurement sluice;
         try (PeakMemorySampler memory = new PeakMemorySampler()) {
           long begin = System.nanoTime();
-          SyncRunner runner = sync(source, destination, spec, state);
+          SyncRunner runner = CdcReport.boundedSync(source, destination, spec, state);
           double seconds = (System.nanoTime() - begin) / 1e9;
           sluice = new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
               runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
         }
         Measurement limit = readLimit(server, start, made);
-        for (Measurement m : List.of(limit, sluice)) {
-          System.out.printf(Locale.ROOT, "%-34s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
-              m.seconds(), m.rowsPerSecond(),
-              m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
-        }
-        double ratio = sluice.rowsPerSecond() / limit.rowsPerSecond();
-        System.out.printf(Locale.ROOT, "ratio sluice/limit: %.2f   peak RSS of this JVM: %d MiB%n", ratio,
-            PeakMemorySampler.peakResidentBytes() >> 20);
-        if (sluice.rows() != made) {
-          throw new IllegalStateException("Sluice applied " + sluice.rows() + " changes, expected " + made);
-        }
-        if (run.json != null) {
-          ObjectNode root = JsonNodeFactory.instance.objectNode().put("benchmark", "cdc-mysql")
-              .put("date", LocalDate.now().toString()).put("cores", Runtime.getRuntime().availableProcessors())
-              .put("rows", rows).put("changes", made).put("ratio_sluice_limit", ratio)
-              .put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
-          var results = root.putArray("results");
-          for (Measurement m : List.of(limit, sluice)) {
-            results.addObject().put("name", m.name()).put("changes", m.rows()).put("seconds", m.seconds())
-                .put("changes_per_second", m.rowsPerSecond()).put("peak_heap_bytes", m.peakHeapBytes());
-          }
-          Files.writeString(run.json, JsonFiles.toText(root), StandardCharsets.UTF_8);
-        }
+        CdcReport.report(run.json, "cdc-mysql", rows, made, limit, sluice);
       }
     }
     return 0;
-  }
-
-  private static SyncRunner sync(Source source, Destination destination, StreamSpec spec, StateStore state)
-      throws InterruptedException {
-    SyncRunner runner = new SyncRunner(source, destination, List.of(ConfiguredStream.of(spec)), state,
-        SyncOptions.DEFAULTS, Clock.systemUTC(), ChangeLogOptions.DEFAULTS);
-    SyncReport report = runner.run();
-    if (!report.succeeded()) {
-      throw new IllegalStateException("the Sluice cdc sync failed", report.streams().get(0).failure().orElseThrow());
-    }
-    return runner;
   }
 
   private static String[] binlogEnd(MariaDbServer server) throws Exception {
