@@ -43,6 +43,10 @@ final class FullLoadBenchmark implements Callable<Integer> {
       + "snapshot thrashes or runs out of memory).")
   String peerHeap = "4g";
 
+  @Option(names = "--peer-timeout-seconds", description = "Stop each peer snapshot after this long and report the "
+      + "rows it delivered by then (default: ${DEFAULT-VALUE}).")
+  long peerTimeoutSeconds = 600;
+
   @picocli.CommandLine.Mixin
   BenchRunOptions run = new BenchRunOptions();
 
@@ -65,7 +69,7 @@ final class FullLoadBenchmark implements Callable<Integer> {
         for (DebeziumSnapshotPeer.Format format : DebeziumSnapshotPeer.Format.values()) {
           System.gc();
           peers.add(DebeziumSnapshotPeer.measureInChildJvm(server, SampleDataset.SCHEMA, "trips", rows, format,
-              peerHeap));
+              peerHeap, peerTimeoutSeconds));
         }
       }
       FullLoadReport.print(limit, sluice, peers);
