@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.spi.StreamId;
 import io.sluice.testkit.PostgresServer;
-import io.sluice.testkit.SampleDataset;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,8 +26,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "full-load", mixinStandardHelpOptions = true, description = "Full load of a generated trips table: the source's limit vs Sluice.")
 final class FullLoadBenchmark implements Callable<Integer> {
-  @Option(names = "--rows", description = "Rows in the trips table (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rows", description = "Rows in the table (default: ${DEFAULT-VALUE}).")
   long rows = 1_000_000;
+
+  @Option(names = "--table", converter = TableConverter.class, description = "Which generated table: trips (20 "
+      + "columns, ~150 bytes/row), narrow (4 columns) or all-types (every type family, ~275 bytes/row) "
+      + "(default: ${DEFAULT-VALUE}).")
+  BenchTable table = BenchTable.TRIPS;
 
   @Option(names = "--max-threads", description = "Sluice chunk readers (default: ${DEFAULT-VALUE}).")
   int maxThreads = 2;
@@ -56,25 +60,28 @@ final class FullLoadBenchmark implements Callable<Integer> {
     BenchRunOptions.printMachine();
     try (PostgresServer server = PostgresServer.start()) {
       long generating = System.nanoTime();
-      SampleDataset.create(server, rows);
-      server.execute("VACUUM ANALYZE demo.trips");
-      long tableBytes = scalar(server, "SELECT pg_table_size('demo.trips')");
-      System.out.printf(Locale.ROOT, "dataset: demo.trips, %,d rows, %d columns, %.1f MB on disk (generated in %.1fs)%n",
-          rows, 20, tableBytes / 1e6, (System.nanoTime() - generating) / 1e9);
+      table.create(server, rows);
+      server.execute("VACUUM ANALYZE " + table.qualifiedName());
+      long tableBytes = scalar(server, "SELECT pg_table_size('" + table.qualifiedName() + "')");
+      System.out.printf(Locale.ROOT, "dataset: %s (--table %s), %,d rows, %d columns, %.1f MB on disk (%.0f bytes/row; "
+          + "generated in %.1fs)%n", table.qualifiedName(), table, rows, table.columns, tableBytes / 1e6,
+          (double) tableBytes / rows, (System.nanoTime() - generating) / 1e9);
 
-      Measurement limit = measureLimit(server);
-      Measurement sluice = measureSluice(server, work.resolve("warehouse"), work.resolve("state.json"));
+      CpuAccounting cpu = new CpuAccounting(postmasterPid(server));
+      CpuAccounting.Timed<Measurement> limit = cpu.measure(() -> measureLimit(server));
+      CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> measureSluice(server, work.resolve("warehouse"),
+          work.resolve("state.json")));
       List<Measurement> peers = new ArrayList<>();
       if (!noPeer) {
         for (DebeziumSnapshotPeer.Format format : DebeziumSnapshotPeer.Format.values()) {
           System.gc();
-          peers.add(DebeziumSnapshotPeer.measureInChildJvm(server, SampleDataset.SCHEMA, "trips", rows, format,
+          peers.add(DebeziumSnapshotPeer.measureInChildJvm(server, table.schema, table.table, rows, format,
               peerHeap, peerTimeoutSeconds));
         }
       }
-      FullLoadReport.print(limit, sluice, peers);
+      FullLoadReport.print(limit, sluice, peers, "postgres");
       if (run.json != null) {
-        FullLoadReport.writeJson(run.json, "full-load", rows, tableBytes, limit, sluice, peers);
+        FullLoadReport.writeJson(run.json, "full-load " + table, rows, tableBytes, limit, sluice, peers);
       }
     }
     return 0;
@@ -85,20 +92,37 @@ final class FullLoadBenchmark implements Callable<Integer> {
       CountingDiscard sink = new CountingDiscard();
       long start = System.nanoTime();
       long copied = connection.unwrap(PGConnection.class).getCopyAPI()
-          .copyOut("COPY (SELECT * FROM demo.trips) TO STDOUT (FORMAT binary)", sink);
+          .copyOut("COPY (SELECT * FROM " + table.qualifiedName() + ") TO STDOUT (FORMAT binary)", sink);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Measurement("limit (binary COPY, discarded)", copied, sink.bytes, seconds, -1);
     }
   }
 
   private Measurement measureSluice(PostgresServer server, Path warehouse, Path stateFile) throws Exception {
-    ObjectNode sourceConfig = JsonNodeFactory.instance.objectNode()
+    ObjectNode sourceConfig = sourceConfig(server, table).put("max_threads", maxThreads)
+        .put("chunk_size_rows", chunkRows);
+    return SluiceFullLoad.measure(sourceConfig, StreamId.of(table.schema, table.table), warehouse, stateFile);
+  }
+
+  /** The PostgreSQL source's configuration for {@code server}, reading the schema of {@code table}. */
+  static ObjectNode sourceConfig(PostgresServer server, BenchTable table) {
+    ObjectNode config = JsonNodeFactory.instance.objectNode()
         .put("type", "postgres").put("host", server.host()).put("port", server.port())
         .put("database", PostgresServer.DATABASE).put("username", PostgresServer.USER)
-        .put("password", PostgresServer.PASSWORD).put("max_threads", maxThreads).put("chunk_size_rows", chunkRows)
-        .put("ssl_mode", "disable");
-    sourceConfig.putArray("schemas").add(SampleDataset.SCHEMA);
-    return SluiceFullLoad.measure(sourceConfig, StreamId.of(SampleDataset.SCHEMA, "trips"), warehouse, stateFile);
+        .put("password", PostgresServer.PASSWORD).put("ssl_mode", "disable");
+    config.putArray("schemas").add(table.schema);
+    return config;
+  }
+
+  /** The postmaster's process id, from {@code postmaster.pid} in the server's data directory. */
+  private static long postmasterPid(PostgresServer server) throws Exception {
+    try (Connection connection = server.connect(PostgresServer.DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SHOW data_directory")) {
+      result.next();
+      return Long.parseLong(java.nio.file.Files.readAllLines(Path.of(result.getString(1), "postmaster.pid")).get(0)
+          .strip());
+    }
   }
 
   private static long scalar(PostgresServer server, String sql) throws Exception {
@@ -107,6 +131,14 @@ final class FullLoadBenchmark implements Callable<Integer> {
         ResultSet result = statement.executeQuery(sql)) {
       result.next();
       return result.getLong(1);
+    }
+  }
+
+  /** Reads {@code --table}. */
+  static final class TableConverter implements picocli.CommandLine.ITypeConverter<BenchTable> {
+    @Override
+    public BenchTable convert(String value) {
+      return BenchTable.parse(value);
     }
   }
 

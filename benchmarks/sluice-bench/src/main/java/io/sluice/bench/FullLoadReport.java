@@ -14,6 +14,19 @@ import java.util.Locale;
 final class FullLoadReport {
   private FullLoadReport() {}
 
+  /**
+   * Prints each measurement, the CPU that the limit's and Sluice's runs used on each side ({@code server} names
+   * the database), then sluice/limit and sluice/peer for each peer.
+   */
+  static void print(CpuAccounting.Timed<Measurement> limit, CpuAccounting.Timed<Measurement> sluice,
+      List<Measurement> peers, String server) {
+    print(limit.result(), sluice.result(), peers);
+    for (CpuAccounting.Timed<Measurement> run : List.of(limit, sluice)) {
+      System.out.printf(Locale.ROOT, "%-34s %s%n", run.result().name().replaceAll(" \\(.*", ""),
+          run.cpu().describe(run.result().rows(), server));
+    }
+  }
+
   /** Prints each measurement, then sluice/limit and sluice/peer for each peer. */
   static void print(Measurement limit, Measurement sluice, List<Measurement> peers) {
     List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));
@@ -32,8 +45,18 @@ final class FullLoadReport {
     }
   }
 
-  static void writeJson(Path file, String benchmark, long rows, long tableBytes, Measurement limit,
-      Measurement sluice, List<Measurement> peers) throws Exception {
+  static void writeJson(Path file, String benchmark, long rows, long tableBytes, CpuAccounting.Timed<Measurement> limit,
+      CpuAccounting.Timed<Measurement> sluice, List<Measurement> peers) throws Exception {
+    ObjectNode root = json(benchmark, rows, tableBytes, limit.result(), sluice.result(), peers);
+    var cpu = root.putObject("cpu_seconds");
+    for (CpuAccounting.Timed<Measurement> run : List.of(limit, sluice)) {
+      cpu.putObject(run.result().name()).put("jvm", run.cpu().jvmSeconds()).put("server", run.cpu().serverSeconds());
+    }
+    Files.writeString(file, JsonFiles.toText(root), StandardCharsets.UTF_8);
+  }
+
+  private static ObjectNode json(String benchmark, long rows, long tableBytes, Measurement limit,
+      Measurement sluice, List<Measurement> peers) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("benchmark", benchmark);
     root.put("date", LocalDate.now().toString());
@@ -55,6 +78,6 @@ final class FullLoadReport {
       ratios.put(peer.name(), sluice.rowsPerSecond() / peer.rowsPerSecond());
     }
     root.put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
-    Files.writeString(file, JsonFiles.toText(root), StandardCharsets.UTF_8);
+    return root;
   }
 }

@@ -47,15 +47,16 @@ final class MySqlFullLoadBenchmark implements Callable<Integer> {
           + "WHERE TABLE_SCHEMA = 'demo' AND TABLE_NAME = 'trips'");
       System.out.printf(Locale.ROOT, "dataset: demo.trips on MariaDB, %,d rows, %d columns, %.1f MB on disk "
           + "(generated in %.1fs)%n", rows, COLUMNS, tableBytes / 1e6, (System.nanoTime() - generating) / 1e9);
-      Measurement limit = measureLimit(server);
+      CpuAccounting cpu = new CpuAccounting(serverPid(server));
+      CpuAccounting.Timed<Measurement> limit = cpu.measure(() -> measureLimit(server));
       ObjectNode sourceConfig = JsonNodeFactory.instance.objectNode()
           .put("type", "mysql").put("host", server.host()).put("port", server.port())
           .put("username", MariaDbServer.USER).put("password", MariaDbServer.PASSWORD)
           .put("max_threads", maxThreads).put("chunk_size_rows", chunkRows);
       sourceConfig.putArray("databases").add("demo");
-      Measurement sluice = SluiceFullLoad.measure(sourceConfig, StreamId.of("demo", "trips"),
-          work.resolve("warehouse"), work.resolve("state.json"));
-      FullLoadReport.print(limit, sluice, java.util.List.of());
+      CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> SluiceFullLoad.measure(sourceConfig,
+          StreamId.of("demo", "trips"), work.resolve("warehouse"), work.resolve("state.json")));
+      FullLoadReport.print(limit, sluice, java.util.List.of(), "mariadb");
       if (run.json != null) {
         FullLoadReport.writeJson(run.json, "full-load-mysql", rows, tableBytes, limit, sluice,
             java.util.List.of());
@@ -111,6 +112,15 @@ final class MySqlFullLoadBenchmark implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Measurement("limit (streaming SELECT *, text)", count, bytes, seconds, -1);
+    }
+  }
+
+  /** mariadbd's process id, from its pid file. */
+  private static long serverPid(MariaDbServer server) throws Exception {
+    try (Connection connection = server.connect(""); Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT @@pid_file")) {
+      result.next();
+      return Long.parseLong(java.nio.file.Files.readString(Path.of(result.getString(1))).strip());
     }
   }
 

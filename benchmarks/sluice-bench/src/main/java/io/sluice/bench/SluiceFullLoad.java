@@ -34,7 +34,8 @@ final class SluiceFullLoad {
     System.gc();
     try (Source source = connectors.createSource(sourceConfig, "bench source");
         Destination destination = connectors.createDestination(destinationConfig, "bench destination");
-        PeakMemorySampler memory = new PeakMemorySampler()) {
+        PeakMemorySampler memory = new PeakMemorySampler();
+        ThreadCpuSampler threads = new ThreadCpuSampler()) {
       StreamDescriptor table = source.discover().find(stream).orElseThrow();
       StreamSpec spec = new StreamSpec(table.id(), table.id(), SyncMode.FULL_REFRESH, table.columns(),
           table.primaryKey(), List.of(), Optional.empty());
@@ -46,6 +47,7 @@ final class SluiceFullLoad {
       if (!report.succeeded()) {
         throw new IllegalStateException("the Sluice load failed", report.streams().get(0).failure().orElseThrow());
       }
+      System.out.println(threads.describe());
       long bytes = runner.progress().get(0).bytesRead();
       return new Measurement("sluice (full load into Iceberg)", report.streams().get(0).rows(), bytes, seconds,
           memory.peakHeapBytes());

@@ -14,7 +14,7 @@ final class IcebergInsertWriter implements IcebergRowWriter {
 
   IcebergInsertWriter(Table table, long targetFileSizeBytes) {
     this.dataFiles = new IcebergDataFileWriter(table,
-        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build(),
+        new ParquetDataFileWriters(table, new GenericFileWriterFactory.Builder(table).build()),
         OutputFileFactory.builderFor(table, 1, 0).format(FileFormat.PARQUET).build(), targetFileSizeBytes);
   }
 

@@ -96,12 +96,11 @@ final class IcebergUpsertWriter implements IcebergRowWriter {
     this.keyNames = keyFields.stream().map(Types.NestedField::name).toArray(String[]::new);
     this.keyPositions = keyFields.stream().mapToInt(field -> table.schema().columns().indexOf(field)).toArray();
     this.dataSpec = table.spec();
-    GenericFileWriterFactory writers = new GenericFileWriterFactory.Builder(table)
-        .dataFileFormat(FileFormat.PARQUET)
+    ParquetDataFileWriters writers = new ParquetDataFileWriters(table, new GenericFileWriterFactory.Builder(table)
         .deleteFileFormat(FileFormat.PARQUET)
         .equalityFieldIds(keyFields.stream().mapToInt(Types.NestedField::fieldId).toArray())
         .equalityDeleteRowSchema(keySchema)
-        .build();
+        .build());
     OutputFileFactory fileNames = OutputFileFactory.builderFor(table, 1, 0).format(FileFormat.PARQUET).build();
     this.dataFiles = new IcebergDataFileWriter(table, writers, fileNames, targetFileSizeBytes);
     this.equalityDeletes = new IcebergEqualityDeleteWriter(

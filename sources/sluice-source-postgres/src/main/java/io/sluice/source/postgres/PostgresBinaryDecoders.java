@@ -226,6 +226,13 @@ final class PostgresBinaryDecoders {
       inChunk++;
     }
     int scale = 4 * (digits - 1 - weight);
+    if (big == null) {
+      long unscaled = rescaled(chunk, scale, displayScale);
+      if (unscaled >= 0) {
+        // the common case (up to 16 significant digits): one allocation, no rounding arithmetic
+        return BigDecimal.valueOf(sign == NUMERIC_NEGATIVE ? -unscaled : unscaled, displayScale);
+      }
+    }
     BigDecimal value;
     if (big == null) {
       value = BigDecimal.valueOf(chunk, scale);
@@ -236,6 +243,30 @@ final class PostgresBinaryDecoders {
     // Digits past the display scale are zeros, so this never rounds.
     value = value.setScale(displayScale, RoundingMode.UNNECESSARY);
     return sign == NUMERIC_NEGATIVE ? value.negate() : value;
+  }
+
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
+
+  /**
+   * {@code digits × 10^-scale} as an unscaled value at {@code targetScale}, or -1 when that needs more than a long.
+   * Dropping digits is exact: past the display scale the wire digits are zeros.
+   */
+  private static long rescaled(long digits, int scale, int targetScale) {
+    int shift = targetScale - scale;
+    if (shift <= 0) {
+      return -shift < POWERS_OF_TEN.length ? digits / POWERS_OF_TEN[-shift] : 0;
+    }
+    if (shift >= POWERS_OF_TEN.length || digits > Long.MAX_VALUE / POWERS_OF_TEN[shift]) {
+      return -1;
+    }
+    return digits * POWERS_OF_TEN[shift];
   }
 
   static LocalDate date(int daysSince2000) {

@@ -41,6 +41,17 @@ class TestPostgresBinaryDecoders {
       value = random.nextBoolean() ? value : value.negate();
       assertThat(PostgresBinaryDecoders.numeric(numeric(value), 0)).isEqualTo(value);
     }
+    // up to 16 significant digits the decoder takes its one-long path: every scale, both signs, near the limits
+    for (int i = 0; i < 20_000; i++) {
+      BigDecimal value = new BigDecimal(new BigInteger(random.nextInt(56) + 1, random), random.nextInt(24) - 3);
+      value = value.scale() < 0 ? value.setScale(0) : value;
+      value = random.nextBoolean() ? value : value.negate();
+      assertThat(PostgresBinaryDecoders.numeric(numeric(value), 0)).as(value.toPlainString()).isEqualTo(value);
+    }
+    for (String edge : List.of("9999999999999999", "-9999999999999999", "0.9999999999999999", "999999999999.9999",
+        "0.000000000000000000000001", "92233720368547.75807", "-0.0001")) {
+      assertThat(PostgresBinaryDecoders.numeric(numeric(new BigDecimal(edge)), 0)).isEqualTo(new BigDecimal(edge));
+    }
   }
 
   @Test
