@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code sluice-bench cdc}: how fast Sluice applies a change log, against how fast the log can be read at all.
  * On one embedded PostgreSQL, a table is backfilled by Sluice, then {@code --changes} row updates are made (in
  * transactions of 10,000). Measured in the same run: (1) the limit, a second pgoutput slot read to the end with
- * PgJDBC and the messages discarded; (2) Sluice, a bounded cdc sync applying the same changes to Iceberg.
+ * PgJDBC and the messages discarded; (2) Sluice, a bounded cdc sync applying the same changes to Iceberg; (3) the
+ * peer, Debezium's engine streaming the same changes from slots made at the same point ({@link DebeziumPeer}).
  */
 @Command(name = "cdc", mixinStandardHelpOptions = true, description = "Change-log apply rate: reading pgoutput and discarding (the limit) vs Sluice "
     + "applying the same changes to Iceberg.")
@@ -48,6 +50,9 @@ final class CdcBenchmark implements Callable<Integer> {
 
   @Option(names = "--changes", description = "Row updates to apply (default: ${DEFAULT-VALUE}).")
   int changes = 1_000_000;
+
+  @picocli.CommandLine.Mixin
+  PeerOptions peer = new PeerOptions();
 
   @picocli.CommandLine.Mixin
   BenchRunOptions run = new BenchRunOptions();
@@ -74,6 +79,12 @@ final class CdcBenchmark implements Callable<Integer> {
         StateStore state = StateStore.open(work.resolve("state.json"));
         CdcReport.boundedSync(source, destination, spec, state); // the backfill, and the slot and publication it creates
         server.execute("SELECT pg_create_logical_replication_slot('" + LIMIT_SLOT + "', 'pgoutput')");
+        if (!peer.noPeer) {
+          // the peer's slots start where the limit's does, so every reader reads exactly the changes made next
+          for (DebeziumPeer.Format format : DebeziumPeer.Format.values()) {
+            server.execute("SELECT pg_create_logical_replication_slot('" + peerSlot(format) + "', 'pgoutput')");
+          }
+        }
 
         long generating = System.nanoTime();
         int made = makeChanges(server);
@@ -92,10 +103,21 @@ final class CdcBenchmark implements Callable<Integer> {
               runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
         }
         Measurement limit = readLimit(server, made);
-        CdcReport.report(run.json, "cdc", rows, made, limit, sluice);
+        List<Measurement> peers = new ArrayList<>();
+        if (!peer.noPeer) {
+          for (DebeziumPeer.Format format : DebeziumPeer.Format.values()) {
+            peers.add(DebeziumPeer.measureInChildJvm(DebeziumPeer.Target.stream(server, "bench", "accounts",
+                peerSlot(format), PUBLICATION), made, format, peer.peerHeap, peer.peerTimeoutSeconds));
+          }
+        }
+        CdcReport.report(run.json, "cdc", rows, made, limit, sluice, peers);
       }
     }
     return 0;
+  }
+
+  private static String peerSlot(DebeziumPeer.Format format) {
+    return "bench_peer_" + format.name().toLowerCase(Locale.ROOT);
   }
 
   private static ObjectNode sourceConfig(PostgresServer server) {

@@ -42,7 +42,15 @@ final class CdcReport {
    */
   static void report(Path json, String benchmark, int rows, int made, Measurement limit, Measurement sluice)
       throws Exception {
-    for (Measurement m : List.of(limit, sluice)) {
+    report(json, benchmark, rows, made, limit, sluice, List.of());
+  }
+
+  /** As above, with peers: each printed with the ratio sluice/peer. */
+  static void report(Path json, String benchmark, int rows, int made, Measurement limit, Measurement sluice,
+      List<Measurement> peers) throws Exception {
+    List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));
+    all.addAll(peers);
+    for (Measurement m : all) {
       System.out.printf(Locale.ROOT, "%-34s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
           m.seconds(), m.rowsPerSecond(),
           m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
@@ -50,6 +58,10 @@ final class CdcReport {
     double ratio = sluice.rowsPerSecond() / limit.rowsPerSecond();
     System.out.printf(Locale.ROOT, "ratio sluice/limit: %.2f   peak RSS of this JVM: %d MiB%n", ratio,
         PeakMemorySampler.peakResidentBytes() >> 20);
+    for (Measurement peer : peers) {
+      System.out.printf(Locale.ROOT, "ratio sluice/%s: %.2f%n", peer.name(), sluice.rowsPerSecond()
+          / peer.rowsPerSecond());
+    }
     if (sluice.rows() != made) {
       throw new IllegalStateException("Sluice applied " + sluice.rows() + " changes, expected " + made);
     }
@@ -58,8 +70,12 @@ final class CdcReport {
           .put("date", LocalDate.now().toString()).put("cores", Runtime.getRuntime().availableProcessors())
           .put("rows", rows).put("changes", made).put("ratio_sluice_limit", ratio)
           .put("peak_rss_bytes", PeakMemorySampler.peakResidentBytes());
+      var ratios = root.putObject("ratio_sluice_peer");
+      for (Measurement peer : peers) {
+        ratios.put(peer.name(), sluice.rowsPerSecond() / peer.rowsPerSecond());
+      }
       var results = root.putArray("results");
-      for (Measurement m : List.of(limit, sluice)) {
+      for (Measurement m : all) {
         results.addObject().put("name", m.name()).put("changes", m.rows()).put("seconds", m.seconds())
             .put("changes_per_second", m.rowsPerSecond()).put("peak_heap_bytes", m.peakHeapBytes());
       }

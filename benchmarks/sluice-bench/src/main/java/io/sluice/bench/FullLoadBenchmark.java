@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * {@code sluice-bench full-load}: on one embedded PostgreSQL and one generated trips table, measures in the
  * same process run (1) the limit: the table drained with binary COPY and discarded, (2) Sluice: a full load of
  * the same table into a local Iceberg warehouse, and (3) the peer: Debezium's embedded engine snapshotting the
- * same table into a discarding consumer ({@link DebeziumSnapshotPeer}). Prints rows/s, MB/s, wall time, the
+ * same table into a discarding consumer ({@link DebeziumPeer}). Prints rows/s, MB/s, wall time, the
  * ratios and peak memory.
  */
 @Command(name = "full-load", mixinStandardHelpOptions = true, description = "Full load of a generated trips table: the source's limit vs Sluice.")
@@ -40,16 +40,8 @@ final class FullLoadBenchmark implements Callable<Integer> {
   @Option(names = "--chunk-rows", description = "Sluice chunk size in rows (default: ${DEFAULT-VALUE}).")
   int chunkRows = 500_000;
 
-  @Option(names = "--no-peer", description = "Skip the Debezium peer (two more snapshots of the table).")
-  boolean noPeer;
-
-  @Option(names = "--peer-heap", description = "Heap of the peer's own JVM (default: ${DEFAULT-VALUE}; at 1g its "
-      + "snapshot thrashes or runs out of memory).")
-  String peerHeap = "4g";
-
-  @Option(names = "--peer-timeout-seconds", description = "Stop each peer snapshot after this long and report the "
-      + "rows it delivered by then (default: ${DEFAULT-VALUE}).")
-  long peerTimeoutSeconds = 600;
+  @picocli.CommandLine.Mixin
+  PeerOptions peer = new PeerOptions();
 
   @picocli.CommandLine.Mixin
   BenchRunOptions run = new BenchRunOptions();
@@ -72,11 +64,11 @@ final class FullLoadBenchmark implements Callable<Integer> {
       CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> measureSluice(server, work.resolve("warehouse"),
           work.resolve("state.json")));
       List<Measurement> peers = new ArrayList<>();
-      if (!noPeer) {
-        for (DebeziumSnapshotPeer.Format format : DebeziumSnapshotPeer.Format.values()) {
+      if (!peer.noPeer) {
+        for (DebeziumPeer.Format format : DebeziumPeer.Format.values()) {
           System.gc();
-          peers.add(DebeziumSnapshotPeer.measureInChildJvm(server, table.schema, table.table, rows, format,
-              peerHeap, peerTimeoutSeconds));
+          peers.add(DebeziumPeer.measureInChildJvm(DebeziumPeer.Target.snapshot(server, table.schema, table.table,
+              format), rows, format, peer.peerHeap, peer.peerTimeoutSeconds));
         }
       }
       FullLoadReport.print(limit, sluice, peers, "postgres");
