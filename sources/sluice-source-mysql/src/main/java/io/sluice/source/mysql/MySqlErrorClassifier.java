@@ -1,6 +1,7 @@
 package io.sluice.source.mysql;
 
 import io.sluice.spi.ErrorKind;
+import io.sluice.spi.FailureMessages;
 import io.sluice.spi.SluiceException;
 import java.io.IOException;
 import java.net.UnknownHostException;
@@ -62,7 +63,7 @@ final class MySqlErrorClassifier {
         || code == 2013 || code == 2006) { // lost connection, server has gone away
       return ErrorKind.TRANSIENT;
     }
-    if (state.isEmpty() && hasCause(e, IOException.class)) {
+    if (state.isEmpty() && FailureMessages.hasCause(e, IOException.class)) {
       return ErrorKind.TRANSIENT;
     }
     return ErrorKind.PERMANENT;
@@ -70,31 +71,11 @@ final class MySqlErrorClassifier {
 
   /** The server's message with the root cause's, on one line, without the driver's "(conn=N)" prefix. */
   static String reason(Throwable e) {
-    String reason = String.valueOf(e.getMessage()).replaceFirst("^\\(conn=\\d+\\) ", "");
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e) {
-      String detail = root instanceof UnknownHostException ? "unknown host " + root.getMessage() : root.getMessage();
-      if (detail != null && !reason.contains(detail)) {
-        reason = reason + " (" + detail + ")";
-      }
-    }
+    Throwable root = FailureMessages.rootCause(e);
     if (root instanceof java.security.cert.CertPathBuilderException
         || root instanceof java.security.cert.CertPathValidatorException) {
-      reason = "the server's TLS certificate is not signed by the CA in ssl_root_cert (certificate verification "
-          + "failed: " + root.getMessage() + ")";
+      return FailureMessages.untrustedCertificate(root);
     }
-    return reason.replace('\n', ' ').strip();
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return true;
-      }
-    }
-    return false;
+    return FailureMessages.withRootCause(String.valueOf(e.getMessage()).replaceFirst("^\\(conn=\\d+\\) ", ""), e);
   }
 }

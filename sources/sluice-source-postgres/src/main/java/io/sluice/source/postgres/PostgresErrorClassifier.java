@@ -1,6 +1,7 @@
 package io.sluice.source.postgres;
 
 import io.sluice.spi.ErrorKind;
+import io.sluice.spi.FailureMessages;
 import io.sluice.spi.SluiceException;
 import java.io.IOException;
 import java.net.UnknownHostException;
@@ -55,7 +56,7 @@ final class PostgresErrorClassifier {
         || state.startsWith("58")) { // I/O errors on the server
       return ErrorKind.TRANSIENT;
     }
-    if (state.isEmpty() && hasCause(e, IOException.class)) {
+    if (state.isEmpty() && FailureMessages.hasCause(e, IOException.class)) {
       return ErrorKind.TRANSIENT;
     }
     // Authentication (28), unknown database (3D), privileges and unknown objects (42), bad data (22), ...
@@ -71,29 +72,10 @@ final class PostgresErrorClassifier {
     } else {
       reason = String.valueOf(e.getMessage());
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e) {
-      String detail = root instanceof UnknownHostException ? "unknown host " + root.getMessage() : root.getMessage();
-      if (detail != null && !reason.contains(detail)) {
-        reason = reason + " (" + detail + ")";
-      }
-    }
+    Throwable root = FailureMessages.rootCause(e);
     if (root instanceof java.security.cert.CertPathBuilderException) {
-      reason = "the server's TLS certificate is not signed by the CA in ssl_root_cert (certificate verification "
-          + "failed: " + root.getMessage() + ")";
+      return FailureMessages.untrustedCertificate(root);
     }
-    return reason.replace('\n', ' ').strip();
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return true;
-      }
-    }
-    return false;
+    return FailureMessages.withRootCause(reason, e);
   }
 }
