@@ -36,9 +36,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  *       the last change.
  * </ul>
  *
- * <p>The benchmarks run it in a JVM of its own ({@link #measureInChildJvm}) with a heap of its own: at Sluice's
- * 1 GiB, Debezium's snapshot spends its time in garbage collection (1 M rows: 6.8k rows/s) or fails with
- * {@code OutOfMemoryError} (5 M rows), which would make a comparison meaningless. The peer gets the larger heap.
+ * <p>The benchmarks run it in a JVM of its own ({@link #measureInChildJvm}), with a heap of its own ({@code
+ * --peer-heap}, by default Sluice's 1 GiB), so each side's memory is its own. Its snapshot reads chunks of about
+ * {@link #CHUNK_ROWS} rows: with Debezium's default of one chunk per thread it holds half the table at a time and ran
+ * out of 4 GiB at 5 M rows. A peer that runs out of memory anyway is reported as failed, with the rate it had reached.
  */
 final class DebeziumPeer {
   private DebeziumPeer() {}
@@ -65,25 +66,32 @@ final class DebeziumPeer {
    * What to read. For {@link Job#STREAM}, {@code slot} and {@code publication} exist already; for a snapshot they are
    * the engine's own (created, and the slot dropped on stop).
    */
-  record Target(String host, int port, String schema, String table, Job job, String slot, String publication) {
-    static Target snapshot(PostgresServer server, String schema, String table, Format format) {
+  record Target(String host, int port, String schema, String table, Job job, String slot, String publication,
+      long chunksPerThread) {
+    /** A snapshot of {@code rows} rows, read by two threads in chunks of about {@link #CHUNK_ROWS}. */
+    static Target snapshot(PostgresServer server, String schema, String table, long rows, Format format) {
       String name = "bench_peer_" + format.name().toLowerCase(Locale.ROOT);
-      return new Target(server.host(), server.port(), schema, table, Job.SNAPSHOT, name, name);
+      return new Target(server.host(), server.port(), schema, table, Job.SNAPSHOT, name, name,
+          Math.max(1, rows / (2 * CHUNK_ROWS)));
     }
 
     static Target stream(PostgresServer server, String schema, String table, String slot, String publication) {
-      return new Target(server.host(), server.port(), schema, table, Job.STREAM, slot, publication);
+      return new Target(server.host(), server.port(), schema, table, Job.STREAM, slot, publication, 1);
     }
 
     List<String> arguments() {
-      return List.of(host, String.valueOf(port), schema, table, job.name(), slot, publication);
+      return List.of(host, String.valueOf(port), schema, table, job.name(), slot, publication,
+          String.valueOf(chunksPerThread));
     }
 
     static Target of(List<String> arguments) {
       return new Target(arguments.get(0), Integer.parseInt(arguments.get(1)), arguments.get(2), arguments.get(3),
-          Job.valueOf(arguments.get(4)), arguments.get(5), arguments.get(6));
+          Job.valueOf(arguments.get(4)), arguments.get(5), arguments.get(6), Long.parseLong(arguments.get(7)));
     }
   }
+
+  /** Rows per chunk of the peer's snapshot (Sluice's own default chunk is 500,000 rows, streamed). */
+  static final long CHUNK_ROWS = 50_000;
 
   /**
    * {@link #measure} in a child JVM with {@code heap} (e.g. {@code 4g}); its logs go to this process's stderr.
@@ -92,31 +100,63 @@ final class DebeziumPeer {
    */
   static Measurement measureInChildJvm(Target target, long expected, Format format, String heap, long timeoutSeconds)
       throws Exception {
+    // ExitOnOutOfMemoryError: an engine whose heap ran out otherwise lingers with its non-daemon threads
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-        DebeziumPeer.class.getName(), String.valueOf(expected), format.name(), String.valueOf(timeoutSeconds)));
+        "-Xmx" + heap, "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-cp",
+        System.getProperty("java.class.path"), DebeziumPeer.class.getName(), String.valueOf(expected), format.name(),
+        String.valueOf(timeoutSeconds)));
     command.addAll(target.arguments());
+    long started = System.nanoTime();
     Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (child.waitFor() != 0) {
-      throw new IllegalStateException("the Debezium peer (" + format + ", -Xmx" + heap + ") failed with exit "
-          + child.exitValue() + "; see its log above");
+    String last = null;
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        // "n seconds": progress every few seconds, the result last; the JVM may add its own lines (an
+        // out-of-memory exit says so on standard output)
+        last = line.matches("\\d+ [0-9.E-]+") ? line : last;
+      }
     }
-    String[] result = output.strip().lines().reduce((first, second) -> second).orElseThrow().split(" ");
+    int exit = child.waitFor();
+    String[] result = (last == null ? "0 " + (System.nanoTime() - started) / 1e9 : last).split(" ");
     long delivered = Long.parseLong(result[0]);
-    String label = "peer (Debezium, " + format.label + ", -Xmx" + heap
-        + (delivered < expected ? ", STOPPED at the time limit: "
-            + String.format(Locale.ROOT, "%,d of %,d", delivered, expected) : "") + ")";
-    return new Measurement(label, delivered, -1, Double.parseDouble(result[1]), -1);
+    double seconds = Double.parseDouble(result[1]);
+    String outcome;
+    if (exit == 0) {
+      outcome = delivered < expected ? ", STOPPED at the time limit: "
+          + String.format(Locale.ROOT, "%,d of %,d", delivered, expected) : "";
+    } else if (exit == OUT_OF_MEMORY_EXIT) {
+      outcome = String.format(Locale.ROOT, ", FAILED: out of memory after %,d of %,d", delivered, expected);
+    } else {
+      throw new IllegalStateException("the Debezium peer (" + format + ", -Xmx" + heap + ") failed with exit "
+          + exit + "; see its log above");
+    }
+    return new Measurement("peer (Debezium, " + format.label + ", -Xmx" + heap + outcome + ")", delivered, -1,
+        seconds, -1);
   }
 
-  /** The child JVM: {@code expected format timeout-seconds} then the target's arguments; prints "{@code n seconds}". */
+  /** What the JVM exits with on {@code -XX:+ExitOnOutOfMemoryError}. */
+  private static final int OUT_OF_MEMORY_EXIT = 3;
+
+  /**
+   * The child JVM: {@code expected format timeout-seconds} then the target's arguments. Prints "{@code n seconds}"
+   * every five seconds (so a run that dies still has a rate) and once more at the end.
+   */
   public static void main(String[] args) throws Exception {
     Target target = Target.of(List.of(args).subList(3, args.length));
     Measurement measurement = measure(target, Long.parseLong(args[0]), Format.valueOf(args[1]),
-        Long.parseLong(args[2]));
+        Long.parseLong(args[2]), (delivered, seconds) -> System.out.println(delivered + " " + seconds));
     System.out.println(measurement.rows() + " " + measurement.seconds());
     System.exit(0);
+  }
+
+  /** Hears of the peer's progress. */
+  interface Progress {
+    void delivered(long records, double seconds);
+  }
+
+  static Measurement measure(Target target, long expected, Format format, long timeoutSeconds) throws Exception {
+    return measure(target, expected, format, timeoutSeconds, (records, seconds) -> { });
   }
 
   /**
@@ -124,7 +164,8 @@ final class DebeziumPeer {
    * the measurement then holds the records delivered and the time they took (a rate the rest would not have
    * beaten, since the engine only slows down as its heap fills).
    */
-  static Measurement measure(Target target, long expected, Format format, long timeoutSeconds) throws Exception {
+  static Measurement measure(Target target, long expected, Format format, long timeoutSeconds, Progress progress)
+      throws Exception {
     String topic = "bench." + target.schema() + "." + target.table();
     AtomicLong records = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
@@ -167,7 +208,15 @@ final class DebeziumPeer {
     }
     long delivered = expected;
     try {
-      if (!done.await(timeoutSeconds, TimeUnit.SECONDS)) {
+      long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      boolean finished = false;
+      for (long left = deadline - start; !finished && left > 0; left = deadline - System.nanoTime()) {
+        finished = done.await(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
+        if (!finished) {
+          progress.delivered(records.get(), (System.nanoTime() - start) / 1e9);
+        }
+      }
+      if (!finished) {
         end[0] = System.nanoTime();
         delivered = records.get();
       } else if (records.get() < expected) {
@@ -175,9 +224,19 @@ final class DebeziumPeer {
             + " records", failure.get());
       }
     } finally {
-      engine.close();
+      // A snapshot stopped at the time limit may take long to close (or never, once its heap is full): wait a
+      // minute at most; the child JVM exits after its result line either way.
+      Thread closer = new Thread(() -> {
+        try {
+          engine.close();
+        } catch (java.io.IOException e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "debezium-peer-close");
+      closer.setDaemon(true);
+      closer.start();
+      closer.join(TimeUnit.MINUTES.toMillis(1));
       executor.shutdown();
-      executor.awaitTermination(1, TimeUnit.MINUTES);
     }
     return new Measurement("peer (Debezium, " + format.label + ")", delivered, -1, (end[0] - start) / 1e9, -1);
   }
@@ -203,6 +262,10 @@ final class DebeziumPeer {
       properties.setProperty("publication.autocreate.mode", "filtered");
       properties.setProperty("snapshot.mode", "initial_only");
       properties.setProperty("snapshot.max.threads", "2");
+      properties.setProperty("snapshot.fetch.size", "10240");
+      // Debezium reads a table in threads × multiplier chunks and holds a chunk's rows while it reads it: with the
+      // default multiplier (1) a 5 M-row table ran out of 4 GiB. Chunks of about CHUNK_ROWS rows keep it bounded.
+      properties.setProperty("snapshot.max.threads.multiplier", String.valueOf(target.chunksPerThread()));
     } else {
       properties.setProperty("publication.autocreate.mode", "disabled");
       properties.setProperty("snapshot.mode", "no_data");

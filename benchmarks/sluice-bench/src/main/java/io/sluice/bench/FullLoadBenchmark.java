@@ -68,10 +68,11 @@ final class FullLoadBenchmark implements Callable<Integer> {
         for (DebeziumPeer.Format format : DebeziumPeer.Format.values()) {
           System.gc();
           peers.add(DebeziumPeer.measureInChildJvm(DebeziumPeer.Target.snapshot(server, table.schema, table.table,
-              format), rows, format, peer.peerHeap, peer.peerTimeoutSeconds));
+              rows, format), rows, format, peer.peerHeap, peer.peerTimeoutSeconds));
         }
       }
       FullLoadReport.print(limit, sluice, peers, "postgres");
+      FullLoadReport.requireAllRows(sluice.result(), rows);
       if (run.json != null) {
         FullLoadReport.writeJson(run.json, "full-load " + table, rows, tableBytes, limit, sluice, peers);
       }

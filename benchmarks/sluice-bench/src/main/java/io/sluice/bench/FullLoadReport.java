@@ -27,6 +27,13 @@ final class FullLoadReport {
     }
   }
 
+  /** Fails the benchmark when Sluice loaded another number of rows than the table holds. */
+  static void requireAllRows(Measurement sluice, long rows) {
+    if (sluice.rows() != rows) {
+      throw new IllegalStateException("Sluice loaded " + sluice.rows() + " rows, the table holds " + rows);
+    }
+  }
+
   /** Prints each measurement, then sluice/limit and sluice/peer for each peer. */
   static void print(Measurement limit, Measurement sluice, List<Measurement> peers) {
     List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));

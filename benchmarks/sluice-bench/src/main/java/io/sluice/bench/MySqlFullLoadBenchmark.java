@@ -67,6 +67,7 @@ final class MySqlFullLoadBenchmark implements Callable<Integer> {
       CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> SluiceFullLoad.measure(sourceConfig,
           StreamId.of("demo", table.table), work.resolve("warehouse"), work.resolve("state.json")));
       FullLoadReport.print(limit, sluice, java.util.List.of(), "mariadb");
+      FullLoadReport.requireAllRows(sluice.result(), rows);
       if (run.json != null) {
         FullLoadReport.writeJson(run.json, "full-load-mysql " + table, rows, tableBytes, limit, sluice,
             java.util.List.of());

@@ -31,7 +31,7 @@ class DebeziumPeerIT {
     SampleDataset.create(server, 3_000);
     for (DebeziumPeer.Format format : DebeziumPeer.Format.values()) {
       Measurement peer = DebeziumPeer.measure(DebeziumPeer.Target.snapshot(server, SampleDataset.SCHEMA, "trips",
-          format), 3_000, format, 300);
+          3_000, format), 3_000, format, 300);
       assertThat(peer.rows()).as(format.name()).isEqualTo(3_000);
       assertThat(peer.seconds()).isPositive();
     }
