@@ -14,6 +14,11 @@ record Measurement(String name, long rows, long bytes, double seconds, long peak
     return rows / seconds;
   }
 
+  /** The same run under another name. */
+  Measurement renamed(String newName) {
+    return new Measurement(newName, rows, bytes, seconds, peakHeapBytes);
+  }
+
   double megabytesPerSecond() {
     return bytes < 0 ? -1 : bytes / 1e6 / seconds;
   }
