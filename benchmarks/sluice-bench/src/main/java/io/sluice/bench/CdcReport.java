@@ -51,7 +51,7 @@ final class CdcReport {
     List<Measurement> all = new java.util.ArrayList<>(List.of(limit, sluice));
     all.addAll(peers);
     for (Measurement m : all) {
-      System.out.printf(Locale.ROOT, "%-34s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
+      System.out.printf(Locale.ROOT, "%-42s %,12d changes %8.2fs %,12.0f changes/s%s%n", m.name(), m.rows(),
           m.seconds(), m.rowsPerSecond(),
           m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
     }

@@ -39,7 +39,7 @@ final class FullLoadReport {
         limit.after().result()));
     all.addAll(peers);
     for (Measurement m : all) {
-      System.out.printf(Locale.ROOT, "%-34s %,12d rows %8.2fs %,12.0f rows/s %s%s%n", m.name(), m.rows(),
+      System.out.printf(Locale.ROOT, "%-42s %,12d rows %8.2fs %,12.0f rows/s %s%s%n", m.name(), m.rows(),
           m.seconds(), m.rowsPerSecond(), m.bytes() < 0 ? "            "
               : String.format(Locale.ROOT, "%8.1f MB/s", m.megabytesPerSecond()),
           m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
@@ -53,7 +53,7 @@ final class FullLoadReport {
           / peer.rowsPerSecond());
     }
     for (CpuAccounting.Timed<Measurement> run : List.of(limit.before(), sluice, limit.after())) {
-      System.out.printf(Locale.ROOT, "%-34s %s%n", run.result().name().replaceAll(" \\(.*", ""),
+      System.out.printf(Locale.ROOT, "%-42s %s%n", run.result().name().replaceAll(" \\(.*", ""),
           run.cpu().describe(run.result().rows(), server));
     }
   }
