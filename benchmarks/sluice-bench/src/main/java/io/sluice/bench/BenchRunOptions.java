@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,10 +21,20 @@ final class BenchRunOptions {
     return workDirectory != null ? workDirectory : Files.createTempDirectory(prefix);
   }
 
-  /** Prints what the results depend on: cores, heap, Java version, date. */
+  /** Prints what the results depend on: cores, memory, heap, Java version, date. */
   static void printMachine() {
-    System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, java %s, %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-        System.getProperty("java.version"), LocalDate.now());
+    System.out.printf(Locale.ROOT, "machine: %d cores, %d MiB of memory, max heap %d MiB, java %s, %s%n",
+        Runtime.getRuntime().availableProcessors(), physicalMemoryBytes() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), LocalDate.now());
+  }
+
+  /** A quarter of the machine's memory in PostgreSQL's notation, e.g. {@code 6144MB}. */
+  static String quarterOfMemory() {
+    return (physicalMemoryBytes() / 4 >> 20) + "MB";
+  }
+
+  private static long physicalMemoryBytes() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
   }
 }

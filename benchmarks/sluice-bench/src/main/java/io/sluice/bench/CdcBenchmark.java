@@ -2,14 +2,10 @@ package io.sluice.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.engine.config.ConfigValidator;
-import io.sluice.engine.config.SecretRegistry;
-import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
-import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
@@ -22,7 +18,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.postgresql.PGConnection;
@@ -69,13 +64,10 @@ final class CdcBenchmark implements Callable<Integer> {
           INSERT INTO bench.accounts SELECT g, g * 0.01, 'account ' || g, now() FROM generate_series(1, %d) g;
           """.formatted(rows));
       server.execute("VACUUM ANALYZE bench.accounts");
-      ConnectorRegistry connectors = new ConnectorRegistry(new ConfigValidator(System::getenv, new SecretRegistry()));
-      try (Source source = connectors.createSource(sourceConfig(server), "bench source");
-          Destination destination = connectors.createDestination(JsonNodeFactory.instance.objectNode()
-              .put("type", "iceberg").put("warehouse", work.resolve("warehouse").toString()), "bench destination")) {
-        StreamDescriptor accounts = source.discover().find(StreamId.of("bench", "accounts")).orElseThrow();
-        StreamSpec spec = new StreamSpec(accounts.id(), accounts.id(), SyncMode.CDC, accounts.columns(),
-            accounts.primaryKey(), List.of(), Optional.empty());
+      BenchConnectors connectors = new BenchConnectors();
+      try (Source source = connectors.source(sourceConfig(server));
+          Destination destination = connectors.icebergWarehouse(work.resolve("warehouse"))) {
+        StreamSpec spec = BenchConnectors.stream(source, StreamId.of("bench", "accounts"), SyncMode.CDC);
         StateStore state = StateStore.open(work.resolve("state.json"));
         CdcReport.boundedSync(source, destination, spec, state); // the backfill, and the slot and publication it creates
         server.execute("SELECT pg_create_logical_replication_slot('" + LIMIT_SLOT + "', 'pgoutput')");

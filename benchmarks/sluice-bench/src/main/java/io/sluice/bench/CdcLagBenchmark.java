@@ -2,10 +2,7 @@ package io.sluice.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.engine.config.ConfigValidator;
 import io.sluice.engine.config.JsonFiles;
-import io.sluice.engine.config.SecretRegistry;
-import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.streams.ConfiguredStream;
 import io.sluice.engine.sync.ChangeLogOptions;
@@ -14,7 +11,6 @@ import io.sluice.engine.sync.SyncReport;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
-import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
@@ -34,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -91,14 +86,11 @@ final class CdcLagBenchmark implements Callable<Integer> {
     Path work = run.workDirectory("sluice-bench-lag-");
     BenchRunOptions.printMachine();
     try (Server server = start()) {
-      ConnectorRegistry connectors = new ConnectorRegistry(new ConfigValidator(System::getenv, new SecretRegistry()));
+      BenchConnectors connectors = new BenchConnectors();
       Path warehouse = work.resolve("warehouse");
-      try (Source sluiceSource = connectors.createSource(server.config(), "bench source");
-          Destination destination = connectors.createDestination(JsonNodeFactory.instance.objectNode()
-              .put("type", "iceberg").put("warehouse", warehouse.toString()), "bench destination")) {
-        StreamDescriptor events = sluiceSource.discover().find(StreamId.of("lag", "events")).orElseThrow();
-        StreamSpec spec = new StreamSpec(events.id(), events.id(), SyncMode.CDC, events.columns(),
-            events.primaryKey(), List.of(), Optional.empty());
+      try (Source sluiceSource = connectors.source(server.config());
+          Destination destination = connectors.icebergWarehouse(warehouse)) {
+        StreamSpec spec = BenchConnectors.stream(sluiceSource, StreamId.of("lag", "events"), SyncMode.CDC);
         StateStore state = StateStore.open(work.resolve("state.json"));
         SyncReport backfill = new SyncRunner(sluiceSource, destination, List.of(ConfiguredStream.of(spec)), state,
             SyncOptions.DEFAULTS, Clock.systemUTC(), ChangeLogOptions.DEFAULTS).run();

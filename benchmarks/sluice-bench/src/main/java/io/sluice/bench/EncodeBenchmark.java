@@ -1,16 +1,10 @@
 package io.sluice.bench;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.engine.config.ConfigValidator;
-import io.sluice.engine.config.SecretRegistry;
-import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.spi.ChangeEvent;
 import io.sluice.spi.Destination;
 import io.sluice.spi.SnapshotReader;
 import io.sluice.spi.Source;
 import io.sluice.spi.Split;
-import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.StreamWriter;
@@ -24,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,16 +49,13 @@ final class EncodeBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = run.workDirectory("sluice-bench-encode-");
     BenchRunOptions.printMachine();
-    ConnectorRegistry connectors = new ConnectorRegistry(new ConfigValidator(System::getenv, new SecretRegistry()));
+    BenchConnectors connectors = new BenchConnectors();
     List<Object[]> held = new ArrayList<>(rows);
     StreamSpec spec;
     try (PostgresServer server = PostgresServer.start()) {
       table.create(server, rows);
-      try (Source source = connectors.createSource(FullLoadBenchmark.sourceConfig(server, table)
-          .put("max_threads", 1), "bench source")) {
-        StreamDescriptor descriptor = source.discover().find(StreamId.of(table.schema, table.table)).orElseThrow();
-        spec = new StreamSpec(descriptor.id(), descriptor.id(), SyncMode.FULL_REFRESH, descriptor.columns(),
-            descriptor.primaryKey(), List.of(), Optional.empty());
+      try (Source source = connectors.source(FullLoadBenchmark.sourceConfig(server, table).put("max_threads", 1))) {
+        spec = BenchConnectors.stream(source, StreamId.of(table.schema, table.table), SyncMode.FULL_REFRESH);
         for (Split split : source.planSnapshot(spec)) {
           try (SnapshotReader reader = source.openSnapshot(spec, split)) {
             reader.read((row, size) -> held.add(row));
@@ -77,9 +67,7 @@ final class EncodeBenchmark implements Callable<Integer> {
         table.qualifiedName(), table, held.size(), repeat);
 
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    ObjectNode destinationConfig = JsonNodeFactory.instance.objectNode()
-        .put("type", "iceberg").put("warehouse", work.resolve("warehouse").toString());
-    try (Destination destination = connectors.createDestination(destinationConfig, "bench destination");
+    try (Destination destination = connectors.icebergWarehouse(work.resolve("warehouse"));
         PeakMemorySampler memory = new PeakMemorySampler()) {
       for (int round = 1; round <= repeat; round++) {
         long cpuStart = threads.getCurrentThreadCpuTime();

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice-bench full-load}: on one embedded PostgreSQL and one generated trips table, measures in the
- * same process run (1) the limit: the table drained with binary COPY and discarded, (2) Sluice: a full load of
- * the same table into a local Iceberg warehouse, and (3) the peer: Debezium's embedded engine snapshotting the
+ * same process run (1) the limit: the table drained with binary COPY and discarded, (2) Sluice's source alone:
+ * the load's chunks read and decoded, rows discarded, (3) Sluice: a full load of the same table into a local
+ * Iceberg warehouse, (1) again, and (4) the peer: Debezium's embedded engine snapshotting the
  * same table into a discarding consumer ({@link DebeziumPeer}). Prints rows/s, MB/s, wall time, the
  * ratios and peak memory.
  */
@@ -40,6 +41,12 @@ final class FullLoadBenchmark implements Callable<Integer> {
   @Option(names = "--chunk-rows", description = "Sluice chunk size in rows (default: ${DEFAULT-VALUE}).")
   int chunkRows = 500_000;
 
+  @Option(names = "--shared-buffers", description = "PostgreSQL's shared_buffers (default: a quarter of this "
+      + "machine's memory, the starting value PostgreSQL's documentation gives for a database server). A table "
+      + "larger than it is read through the OS page cache, which costs Sluice's key-range chunks (index scans "
+      + "through the buffer pool) more than the limit's sequential scan; try 128MB, PostgreSQL's built-in default.")
+  String sharedBuffers;
+
   @picocli.CommandLine.Mixin
   PeerOptions peer = new PeerOptions();
 
@@ -50,7 +57,10 @@ final class FullLoadBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = run.workDirectory("sluice-bench-");
     BenchRunOptions.printMachine();
-    try (PostgresServer server = PostgresServer.start()) {
+    if (sharedBuffers == null) {
+      sharedBuffers = BenchRunOptions.quarterOfMemory();
+    }
+    try (PostgresServer server = PostgresServer.startWith(java.util.Map.of("shared_buffers", sharedBuffers))) {
       long generating = System.nanoTime();
       table.create(server, rows);
       server.execute("VACUUM ANALYZE " + table.qualifiedName());
@@ -59,11 +69,13 @@ final class FullLoadBenchmark implements Callable<Integer> {
       server.execute("CHECKPOINT");
       long tableBytes = scalar(server, "SELECT pg_table_size('" + table.qualifiedName() + "')");
       System.out.printf(Locale.ROOT, "dataset: %s (--table %s), %,d rows, %d columns, %.1f MB on disk (%.0f bytes/row; "
-          + "generated in %.1fs)%n", table.qualifiedName(), table, rows, table.columns, tableBytes / 1e6,
-          (double) tableBytes / rows, (System.nanoTime() - generating) / 1e9);
+          + "generated in %.1fs); shared_buffers %s%n", table.qualifiedName(), table, rows, table.columns,
+          tableBytes / 1e6, (double) tableBytes / rows, (System.nanoTime() - generating) / 1e9, sharedBuffers);
 
       CpuAccounting cpu = new CpuAccounting(postmasterPid(server));
       CpuAccounting.Timed<Measurement> limitBefore = cpu.measure(() -> measureLimit(server));
+      CpuAccounting.Timed<Measurement> sourceAlone = cpu.measure(() -> SluiceFullLoad.measureSourceAlone(
+          sluiceSourceConfig(server), StreamId.of(table.schema, table.table)));
       CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> measureSluice(server, work.resolve("warehouse"),
           work.resolve("state.json")));
       System.gc();
@@ -77,10 +89,11 @@ final class FullLoadBenchmark implements Callable<Integer> {
               rows, format), rows, format, peer.peerHeap, peer.peerTimeoutSeconds));
         }
       }
-      FullLoadReport.print(limit, sluice, peers, "postgres");
+      FullLoadReport.print(limit, sourceAlone, sluice, peers, "postgres");
       FullLoadReport.requireAllRows(sluice.result(), rows);
       if (run.json != null) {
-        FullLoadReport.writeJson(run.json, "full-load " + table, rows, tableBytes, limit, sluice, peers);
+        FullLoadReport.writeJson(run.json, "full-load " + table, rows, tableBytes, limit, sourceAlone, sluice,
+            peers);
       }
     }
     return 0;
@@ -98,9 +111,12 @@ final class FullLoadBenchmark implements Callable<Integer> {
   }
 
   private Measurement measureSluice(PostgresServer server, Path warehouse, Path stateFile) throws Exception {
-    ObjectNode sourceConfig = sourceConfig(server, table).put("max_threads", maxThreads)
-        .put("chunk_size_rows", chunkRows);
-    return SluiceFullLoad.measure(sourceConfig, StreamId.of(table.schema, table.table), warehouse, stateFile);
+    return SluiceFullLoad.measure(sluiceSourceConfig(server), StreamId.of(table.schema, table.table), warehouse,
+        stateFile);
+  }
+
+  private ObjectNode sluiceSourceConfig(PostgresServer server) {
+    return sourceConfig(server, table).put("max_threads", maxThreads).put("chunk_size_rows", chunkRows);
   }
 
   /** The PostgreSQL source's configuration for {@code server}, reading the schema of {@code table}. */

@@ -31,15 +31,17 @@ final class FullLoadReport {
   }
 
   /**
-   * Prints each measurement, the CPU that the limit's and Sluice's runs used on each side ({@code server} names
-   * the database), then sluice/limit and sluice/peer for each peer.
+   * Prints each measurement, the CPU that the limit's, the source's and Sluice's runs used on each side
+   * ({@code server} names the database), then sluice/limit, source alone/limit and sluice/peer for each peer.
    */
-  static void print(Limit limit, CpuAccounting.Timed<Measurement> sluice, List<Measurement> peers, String server) {
-    List<Measurement> all = new java.util.ArrayList<>(List.of(limit.before().result(), sluice.result(),
-        limit.after().result()));
+  static void print(Limit limit, CpuAccounting.Timed<Measurement> sourceAlone, CpuAccounting.Timed<Measurement> sluice,
+      List<Measurement> peers, String server) {
+    List<Measurement> all = new java.util.ArrayList<>(List.of(limit.before().result(), sourceAlone.result(),
+        sluice.result(), limit.after().result()));
     all.addAll(peers);
+    String name = "%-" + all.stream().mapToInt(m -> m.name().length()).max().orElse(1) + "s";
     for (Measurement m : all) {
-      System.out.printf(Locale.ROOT, "%-42s %,12d rows %8.2fs %,12.0f rows/s %s%s%n", m.name(), m.rows(),
+      System.out.printf(Locale.ROOT, name + " %,12d rows %8.2fs %,12.0f rows/s %s%s%n", m.name(), m.rows(),
           m.seconds(), m.rowsPerSecond(), m.bytes() < 0 ? "            "
               : String.format(Locale.ROOT, "%8.1f MB/s", m.megabytesPerSecond()),
           m.peakHeapBytes() > 0 ? String.format(Locale.ROOT, "  peak heap %d MiB", m.peakHeapBytes() >> 20) : "");
@@ -48,12 +50,14 @@ final class FullLoadReport {
         + "after Sluice, %.0f%% apart)   peak RSS of this JVM: %d MiB%n", sluice.result().rowsPerSecond()
         / limit.rowsPerSecond(), limit.rowsPerSecond(), 100 * limit.spread(),
         PeakMemorySampler.peakResidentBytes() >> 20);
+    System.out.printf(Locale.ROOT, "ratio source alone/limit: %.2f (what a destination that cost nothing would "
+        + "reach with this source and chunk plan)%n", sourceAlone.result().rowsPerSecond() / limit.rowsPerSecond());
     for (Measurement peer : peers) {
       System.out.printf(Locale.ROOT, "ratio sluice/%s: %.2f%n", peer.name(), sluice.result().rowsPerSecond()
           / peer.rowsPerSecond());
     }
-    for (CpuAccounting.Timed<Measurement> run : List.of(limit.before(), sluice, limit.after())) {
-      System.out.printf(Locale.ROOT, "%-42s %s%n", run.result().name().replaceAll(" \\(.*", ""),
+    for (CpuAccounting.Timed<Measurement> run : List.of(limit.before(), sourceAlone, sluice, limit.after())) {
+      System.out.printf(Locale.ROOT, name + " %s%n", run.result().name().replaceAll(" \\(.*", ""),
           run.cpu().describe(run.result().rows(), server));
     }
   }
@@ -66,17 +70,18 @@ final class FullLoadReport {
   }
 
   static void writeJson(Path file, String benchmark, long rows, long tableBytes, Limit limit,
-      CpuAccounting.Timed<Measurement> sluice, List<Measurement> peers) throws Exception {
-    ObjectNode root = json(benchmark, rows, tableBytes, limit, sluice.result(), peers);
+      CpuAccounting.Timed<Measurement> sourceAlone, CpuAccounting.Timed<Measurement> sluice, List<Measurement> peers)
+      throws Exception {
+    ObjectNode root = json(benchmark, rows, tableBytes, limit, sourceAlone.result(), sluice.result(), peers);
     var cpu = root.putObject("cpu_seconds");
-    for (CpuAccounting.Timed<Measurement> run : List.of(limit.before(), sluice, limit.after())) {
+    for (CpuAccounting.Timed<Measurement> run : List.of(limit.before(), sourceAlone, sluice, limit.after())) {
       cpu.putObject(run.result().name()).put("jvm", run.cpu().jvmSeconds()).put("server", run.cpu().serverSeconds());
     }
     Files.writeString(file, JsonFiles.toText(root), StandardCharsets.UTF_8);
   }
 
   private static ObjectNode json(String benchmark, long rows, long tableBytes, Limit limit,
-      Measurement sluice, List<Measurement> peers) {
+      Measurement sourceAlone, Measurement sluice, List<Measurement> peers) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("benchmark", benchmark);
     root.put("date", LocalDate.now().toString());
@@ -85,7 +90,7 @@ final class FullLoadReport {
     root.put("rows", rows);
     root.put("table_bytes", tableBytes);
     var results = root.putArray("results");
-    List<Measurement> all = new java.util.ArrayList<>(List.of(limit.before().result(), sluice,
+    List<Measurement> all = new java.util.ArrayList<>(List.of(limit.before().result(), sourceAlone, sluice,
         limit.after().result()));
     all.addAll(peers);
     for (Measurement m : all) {
@@ -96,6 +101,7 @@ final class FullLoadReport {
     root.put("limit_rows_per_second", limit.rowsPerSecond());
     root.put("limit_spread", limit.spread());
     root.put("ratio_sluice_limit", sluice.rowsPerSecond() / limit.rowsPerSecond());
+    root.put("ratio_source_alone_limit", sourceAlone.rowsPerSecond() / limit.rowsPerSecond());
     var ratios = root.putObject("ratio_sluice_peer");
     for (Measurement peer : peers) {
       ratios.put(peer.name(), sluice.rowsPerSecond() / peer.rowsPerSecond());

@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
-import io.sluice.engine.config.ConfigValidator;
-import io.sluice.engine.config.SecretRegistry;
-import io.sluice.engine.connector.ConnectorRegistry;
 import io.sluice.engine.state.StateStore;
 import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
-import io.sluice.spi.StreamDescriptor;
 import io.sluice.spi.StreamId;
 import io.sluice.spi.StreamSpec;
 import io.sluice.spi.SyncMode;
@@ -23,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,17 +54,14 @@ final class MySqlCdcBenchmark implements Callable<Integer> {
               + "balance DECIMAL(12,2) NOT NULL, note VARCHAR(100), updated_at TIMESTAMP(6) NOT NULL)",
           "INSERT INTO bench.accounts SELECT seq, seq * 0.01, CONCAT('account ', seq), NOW(6) "
               + "FROM bench.seq_1_to_" + rows);
-      ConnectorRegistry connectors = new ConnectorRegistry(new ConfigValidator(System::getenv, new SecretRegistry()));
+      BenchConnectors connectors = new BenchConnectors();
       ObjectNode sourceConfig = JsonNodeFactory.instance.objectNode()
           .put("type", "mysql").put("host", server.host()).put("port", server.port())
           .put("username", MariaDbServer.USER).put("password", MariaDbServer.PASSWORD);
       sourceConfig.putArray("databases").add("bench");
-      try (Source source = connectors.createSource(sourceConfig, "bench source");
-          Destination destination = connectors.createDestination(JsonNodeFactory.instance.objectNode()
-              .put("type", "iceberg").put("warehouse", work.resolve("warehouse").toString()), "bench destination")) {
-        StreamDescriptor accounts = source.discover().find(StreamId.of("bench", "accounts")).orElseThrow();
-        StreamSpec spec = new StreamSpec(accounts.id(), accounts.id(), SyncMode.CDC, accounts.columns(),
-            accounts.primaryKey(), List.of(), Optional.empty());
+      try (Source source = connectors.source(sourceConfig);
+          Destination destination = connectors.icebergWarehouse(work.resolve("warehouse"))) {
+        StreamSpec spec = BenchConnectors.stream(source, StreamId.of("bench", "accounts"), SyncMode.CDC);
         StateStore state = StateStore.open(work.resolve("state.json"));
         CdcReport.boundedSync(source, destination, spec, state); // the backfill
         String[] start = binlogEnd(server);

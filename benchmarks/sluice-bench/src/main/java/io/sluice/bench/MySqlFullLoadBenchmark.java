@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code sluice-bench full-load-mysql}: the full-load benchmark on an embedded MariaDB. In the same process run, on
  * one generated trips table: (1) the limit, a streaming {@code SELECT *} drained through the JDBC driver (every
- * column read as the driver's text, nothing converted into typed values); (2) Sluice, a full load of the same table into a local
- * Iceberg warehouse, with exact type conversion.
+ * column read as the driver's text, nothing converted into typed values); (2) Sluice's source alone, the load's
+ * chunks read and converted, rows discarded; (3) Sluice, a full load of the same table into a local Iceberg
+ * warehouse, with exact type conversion; (1) again.
  */
 @Command(name = "full-load-mysql", mixinStandardHelpOptions = true,
     description = "Full load of a generated trips table on MariaDB: the source's limit vs Sluice.")
@@ -64,16 +65,18 @@ final class MySqlFullLoadBenchmark implements Callable<Integer> {
           .put("username", MariaDbServer.USER).put("password", MariaDbServer.PASSWORD)
           .put("max_threads", maxThreads).put("chunk_size_rows", chunkRows);
       sourceConfig.putArray("databases").add("demo");
+      CpuAccounting.Timed<Measurement> sourceAlone = cpu.measure(() -> SluiceFullLoad.measureSourceAlone(
+          sourceConfig, StreamId.of("demo", table.table)));
       CpuAccounting.Timed<Measurement> sluice = cpu.measure(() -> SluiceFullLoad.measure(sourceConfig,
           StreamId.of("demo", table.table), work.resolve("warehouse"), work.resolve("state.json")));
       System.gc();
       CpuAccounting.Timed<Measurement> limitAfter = cpu.measure(() -> measureLimit(server, table.table).renamed("limit again, after Sluice"));
       FullLoadReport.Limit limit = new FullLoadReport.Limit(limitBefore, limitAfter);
-      FullLoadReport.print(limit, sluice, java.util.List.of(), "mariadb");
+      FullLoadReport.print(limit, sourceAlone, sluice, java.util.List.of(), "mariadb");
       FullLoadReport.requireAllRows(sluice.result(), rows);
       if (run.json != null) {
-        FullLoadReport.writeJson(run.json, "full-load-mysql " + table, rows, tableBytes, limit, sluice,
-            java.util.List.of());
+        FullLoadReport.writeJson(run.json, "full-load-mysql " + table, rows, tableBytes, limit, sourceAlone,
+            sluice, java.util.List.of());
       }
     }
     return 0;

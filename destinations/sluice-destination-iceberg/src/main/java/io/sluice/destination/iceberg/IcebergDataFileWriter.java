@@ -28,7 +28,12 @@ final class IcebergDataFileWriter {
         writer -> writer.result().dataFiles());
   }
 
-  /** Writes {@code row} (encoded before this returns, so the caller may reuse it) and returns where it went. */
+  /** Writes {@code row} (encoded before this returns, so the caller may reuse it). */
+  void append(Record row) {
+    files.forRow(row).writer().write(row);
+  }
+
+  /** Like {@link #append}, and returns where the row went, for deleting it by position later. */
   RowLocation write(Record row) {
     RollingFilesByPartition.Open<RollingDataWriter<Record>> open = files.forRow(row);
     RollingDataWriter<Record> writer = open.writer();

@@ -27,7 +27,7 @@ final class IcebergInsertWriter implements IcebergRowWriter {
       throw new IllegalArgumentException("Cannot add a row for a " + operation + " event: only inserts and reads "
           + "are added");
     }
-    dataFiles.write(row);
+    dataFiles.append(row);
   }
 
   @Override

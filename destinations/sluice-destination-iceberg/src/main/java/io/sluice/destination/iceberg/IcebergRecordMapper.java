@@ -22,6 +22,8 @@ final class IcebergRecordMapper {
   private final String[] columnNames;
   private final int[] positions;
   private final ValueConverter[] converters;
+  /** {@code converters[i]} is the identity, so the value goes in as it is (most columns: no call at all). */
+  private final boolean[] unconverted;
   private final boolean[] required;
   private final GenericRecord record;
 
@@ -35,6 +37,7 @@ final class IcebergRecordMapper {
     this.columnNames = new String[count];
     this.positions = new int[count];
     this.converters = new ValueConverter[count];
+    this.unconverted = new boolean[count];
     this.required = new boolean[count];
     List<Types.NestedField> fields = schema.columns();
     for (int i = 0; i < count; i++) {
@@ -51,6 +54,7 @@ final class IcebergRecordMapper {
           .orElseThrow(() -> new SluiceException(ErrorKind.CONFIG, "Cannot write column '" + column.name()
               + "' of type " + column.type() + " to table " + tableName + ": the column has type "
               + field.type()));
+      unconverted[i] = converters[i] == IcebergValueConverters.IDENTITY;
     }
     for (Types.NestedField field : fields) {
       if (field.isRequired() && columns.stream().noneMatch(column -> column.name().equals(field.name()))) {
@@ -80,7 +84,7 @@ final class IcebergRecordMapper {
         }
         record.set(positions[i], null);
       } else {
-        record.set(positions[i], convert(i, value));
+        record.set(positions[i], unconverted[i] ? value : convert(i, value));
       }
     }
     return record;

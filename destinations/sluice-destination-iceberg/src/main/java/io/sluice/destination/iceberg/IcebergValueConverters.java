@@ -26,7 +26,8 @@ final class IcebergValueConverters {
     Object convert(Object value);
   }
 
-  private static final ValueConverter IDENTITY = value -> value;
+  /** The converter of values Iceberg takes as they are; callers may skip calling it. */
+  static final ValueConverter IDENTITY = value -> value;
 
   /**
    * The converter that writes values of {@code source} into a column of Iceberg type {@code target}, or empty
