@@ -28,11 +28,6 @@ final class BenchRunOptions {
         Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), LocalDate.now());
   }
 
-  /** A quarter of the machine's memory in PostgreSQL's notation, e.g. {@code 6144MB}. */
-  static String quarterOfMemory() {
-    return (physicalMemoryBytes() / 4 >> 20) + "MB";
-  }
-
   private static long physicalMemoryBytes() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getTotalMemorySize();
