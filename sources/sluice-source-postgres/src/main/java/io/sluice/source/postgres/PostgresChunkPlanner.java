@@ -22,11 +22,21 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a table whose primary key is one {@code int2}/{@code int4}/{@code int8} column: key ranges dividing
  *       {@code [min, max]}; the first is unbounded below and the last unbounded above;
+ *   <li>a table with any other primary key whose columns are all of the types {@link #KEY_SPAN_KINDS} lists (text,
+ *       uuid, numeric, dates and timestamps, integers; one column or several): key spans between boundaries
+ *       taken from a sample of the table's keys ({@code TABLESAMPLE SYSTEM}), compared as a row in the key's order;
+ *       again the first and the last are unbounded;
  *   <li>any other table: ranges of heap pages ({@code ctid}), the last unbounded; a partitioned table's ranges
  *       apply to every partition. Only PostgreSQL 14 and later can scan a page range without reading the whole
- *       table, so older servers read such a table as one chunk;
- *   <li>an empty table, or one that fits one chunk: one chunk for the whole table.
+ *       table, so older servers read such a table as one chunk.
  * </ul>
+ *
+ * <p>Key ranges and spans come first because a row stays in its chunk when it is updated. A load resumed after a
+ * crash reads its remaining chunks in a new snapshot; with page ranges an update between the two snapshots can
+ * move a row from a page range not yet read into one already committed (the row is missed) or the reverse (it is
+ * loaded twice), while a key range holds the same keys whatever happened to the rows.
+ *
+ * <p>An empty table, or one that fits one chunk, is one chunk for the whole table.
  *
  * <p>Row counts come from the statistics ({@code reltuples} scaled to the table's current size, as the planner
  * does); a table never analyzed ({@code reltuples = -1}) is measured by counting the rows in its first pages.
@@ -38,6 +48,13 @@ final class PostgresChunkPlanner {
   /** Rows per page assumed when there are no statistics and no cheap way to count (before PostgreSQL 14). */
   private static final double GUESSED_ROWS_PER_PAGE = 50;
   private static final int FIRST_VERSION_WITH_TID_RANGE_SCANS = 140000;
+
+  /** Key column types whose order, row comparison and {@code ::text} round trip PostgreSQL keeps consistent. */
+  static final java.util.Set<Kind> KEY_SPAN_KINDS = java.util.EnumSet.of(Kind.INT2, Kind.INT4, Kind.INT8,
+      Kind.NUMERIC, Kind.TEXT, Kind.UUID, Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ);
+  /** Sampled keys per chunk boundary: enough that sampling whole pages still gives chunks of similar size. */
+  private static final int SAMPLED_KEYS_PER_CHUNK = 200;
+  private static final int MIN_SAMPLED_KEYS = 10_000;
 
   /** Below this many rows per chunk, splitting a table for parallel readers costs more than it saves. */
   static final long MIN_ROWS_PER_PARALLEL_CHUNK = 50_000;
@@ -91,6 +108,10 @@ final class PostgresChunkPlanner {
     if (chunkCount == 1 || size.largestPartPages() <= 1) {
       return new Plan(List.of(new PostgresChunk.WholeTable()), size.rows());
     }
+    if (!primaryKey.isEmpty() && primaryKey.stream().allMatch(name -> columns.stream()
+        .anyMatch(c -> c.name().equals(name) && KEY_SPAN_KINDS.contains(c.type().kind())))) {
+      return planKeySpans(connection, table, primaryKey, chunkCount, size.rows());
+    }
     if (serverVersion < FIRST_VERSION_WITH_TID_RANGE_SCANS) {
       LOG.info("{}: reading as one chunk: the table has no integer primary key and PostgreSQL {} cannot scan page "
           + "ranges (14 and later can)", table, serverVersion / 10000);
@@ -143,6 +164,60 @@ final class PostgresChunkPlanner {
       from = to;
     }
     chunks.add(new PostgresChunk.KeyRange(key, from, null));
+    return new Plan(chunks, rows / chunks.size());
+  }
+
+  /**
+   * Key spans between boundaries picked from a sample of the keys: whole pages sampled ({@code TABLESAMPLE
+   * SYSTEM}, cheap on any size of table), sorted in the key's order, every n-th key a boundary. The sample only
+   * decides how even the chunks are; together they hold every key whatever it returns.
+   */
+  private static Plan planKeySpans(Connection connection, Table table, List<String> key, long chunkCount,
+      long rows) throws SQLException {
+    long wanted = Math.max(MIN_SAMPLED_KEYS, SAMPLED_KEYS_PER_CHUNK * chunkCount);
+    double percent = Math.min(100, 100.0 * wanted / Math.max(1, rows));
+    List<String> quoted = key.stream().map(PostgresIdentifiers::quote).toList();
+    // Aliased: ORDER BY "seq" would otherwise sort by an output column named seq, the text, not by the column.
+    List<String> selected = new ArrayList<>();
+    for (int i = 0; i < quoted.size(); i++) {
+      selected.add(quoted.get(i) + "::text AS key_" + i);
+    }
+    String select = String.join(", ", selected);
+    List<List<String>> sample = new ArrayList<>();
+    try (Statement statement = connection.createStatement()) {
+      // ISO dates read back as the same value whatever DateStyle the sessions reading the chunks use.
+      statement.execute("SET DateStyle = 'ISO'");
+      try (ResultSet result = statement.executeQuery("SELECT " + select + " FROM " + table.quotedName()
+          + " TABLESAMPLE SYSTEM (" + String.format(java.util.Locale.ROOT, "%.6f", percent) + ") ORDER BY "
+          + String.join(", ", quoted))) {
+        while (result.next()) {
+          List<String> values = new ArrayList<>(key.size());
+          for (int i = 1; i <= key.size(); i++) {
+            values.add(result.getString(i));
+          }
+          sample.add(values);
+        }
+      }
+    }
+    List<List<String>> boundaries = new ArrayList<>();
+    for (long i = 1; i < chunkCount && !sample.isEmpty(); i++) {
+      List<String> boundary = sample.get((int) (i * sample.size() / chunkCount));
+      // equal neighbours in a small sample would make an empty span
+      if (boundaries.isEmpty() || !boundaries.get(boundaries.size() - 1).equals(boundary)) {
+        boundaries.add(boundary);
+      }
+    }
+    if (boundaries.isEmpty()) {
+      return new Plan(List.of(new PostgresChunk.WholeTable()), rows);
+    }
+    List<PostgresChunk> chunks = new ArrayList<>();
+    List<String> from = null;
+    for (List<String> boundary : boundaries) {
+      chunks.add(new PostgresChunk.KeySpan(key, from, boundary));
+      from = boundary;
+    }
+    chunks.add(new PostgresChunk.KeySpan(key, from, null));
+    LOG.debug("{}: {} key spans from {} sampled keys", table, chunks.size(), sample.size());
     return new Plan(chunks, rows / chunks.size());
   }
 

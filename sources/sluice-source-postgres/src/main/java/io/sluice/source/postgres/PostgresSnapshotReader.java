@@ -1,6 +1,8 @@
 package io.sluice.source.postgres;
 
+import io.sluice.spi.ErrorKind;
 import io.sluice.spi.RowSink;
+import io.sluice.spi.SluiceException;
 import io.sluice.spi.SnapshotReader;
 import io.sluice.spi.Split;
 import io.sluice.spi.StreamSpec;
@@ -56,7 +58,7 @@ final class PostgresSnapshotReader implements SnapshotReader {
         beginTransaction(statement);
       }
       copy.lock();
-      long rows = copy.copySelected(chunk.predicate().map(p -> " WHERE " + p).orElse(""), sink);
+      long rows = copy.copySelected(chunk.predicate(this::currentType).map(p -> " WHERE " + p).orElse(""), sink);
       copy.execute("COMMIT");
       copy.reportAnomalies("chunk " + split.id());
       return rows;
@@ -65,6 +67,13 @@ final class PostgresSnapshotReader implements SnapshotReader {
     } finally {
       close();
     }
+  }
+
+  /** A key column's type as the table has it now (a chunk's bounds are cast to it). */
+  private String currentType(String column) {
+    return copy.column(column).map(PostgresCatalogQueries.Column::sourceType).orElseThrow(() -> new SluiceException(
+        ErrorKind.PERMANENT, "Cannot read chunk " + split.id() + " of " + stream.source() + ": its key column "
+            + PostgresIdentifiers.quote(column) + " does not exist any more; resync the stream"));
   }
 
   private void beginTransaction(Statement statement) throws SQLException {

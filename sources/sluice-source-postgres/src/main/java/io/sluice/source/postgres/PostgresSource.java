@@ -95,7 +95,7 @@ final class PostgresSource implements io.sluice.spi.Source {
             columns.get(table.oid()).stream().map(PostgresSource::toSpi).toList(), key,
             key.isEmpty() ? Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL)
                 : Set.of(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL, SyncMode.CDC, SyncMode.CDC_ONLY),
-            notes(table, key)));
+            notes(table, columns.get(table.oid()), key)));
       }
       Map<StreamId, String> unreadable = new java.util.LinkedHashMap<>();
       PostgresCatalogQueries.unreadableTables(connection, config.schemas()).forEach((table, privilege) ->
@@ -122,18 +122,26 @@ final class PostgresSource implements io.sluice.spi.Source {
         column.sourceType());
   }
 
-  private static List<String> notes(Table table, List<String> key) {
+  private static List<String> notes(Table table, List<Column> columns, List<String> key) {
     List<String> notes = new ArrayList<>();
     if (table.partitioned()) {
       notes.add("partitioned table: read through the parent, so its partitions are not listed as streams");
     }
     if (key.isEmpty()) {
-      notes.add("no primary key: snapshots are chunked by physical location (ctid)");
+      notes.add("no primary key: snapshots are chunked by physical location (ctid), so a load resumed after a "
+          + "crash may read a row updated in between twice or not at all");
       notes.add("no primary key: cdc is not offered; set primary_key in the streams file to columns that identify "
           + "a row to capture changes");
       notes.add("no primary key: incremental needs primary_key set in the streams file to columns that identify a "
           + "row, because cursor reads page by (cursor, key) and rows are upserted by key");
     }
+    columns.stream()
+        .filter(column -> key.contains(column.name()))
+        .filter(column -> !PostgresChunkPlanner.KEY_SPAN_KINDS.contains(column.type().kind()))
+        .findFirst()
+        .ifPresent(column -> notes.add("primary key column " + column.name() + " is of type " + column.sourceType()
+            + ", which snapshot chunks cannot be bounded by: snapshots are chunked by physical location (ctid), so "
+            + "a load resumed after a crash may read a row updated in between twice or not at all"));
     notes.add(INCREMENTAL_NOTE);
     return notes;
   }

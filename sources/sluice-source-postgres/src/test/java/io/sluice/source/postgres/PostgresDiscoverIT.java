@@ -47,6 +47,7 @@ class PostgresDiscoverIT {
         CREATE TABLE shop.events (at date NOT NULL, kind text) PARTITION BY RANGE (at);
         CREATE TABLE shop.events_2024 PARTITION OF shop.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
         CREATE TABLE shop.secret (id int);
+        CREATE TABLE shop.blobs (digest bytea PRIMARY KEY, size int);
         CREATE VIEW shop.order_view AS SELECT * FROM shop.orders;
         CREATE MATERIALIZED VIEW shop.order_summary AS SELECT count(*) FROM shop.orders;
         CREATE SEQUENCE shop.order_numbers;
@@ -67,7 +68,8 @@ class PostgresDiscoverIT {
   void listsTablesAndPartitionedTablesOfTheConfiguredSchemasOnly() {
     try (Source source = PostgresSourceFixture.source(PostgresSourceFixture.config(server, "shop"))) {
       assertThat(source.discover().streams()).extracting(StreamDescriptor::id).containsExactly(
-          StreamId.of("shop", WEIRD_TABLE), StreamId.of("shop", "dropped_column"), StreamId.of("shop", "events"),
+          StreamId.of("shop", WEIRD_TABLE), StreamId.of("shop", "blobs"), StreamId.of("shop", "dropped_column"),
+          StreamId.of("shop", "events"),
           StreamId.of("shop", "order_lines"), StreamId.of("shop", "orders"), StreamId.of("shop", "secret"));
     }
   }
@@ -113,12 +115,17 @@ class PostgresDiscoverIT {
       assertThat(secret.syncModes()).as("listed; the engine refuses incremental without a key")
           .containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
       assertThat(secret.notes()).containsExactly(
-          "no primary key: snapshots are chunked by physical location (ctid)",
+          "no primary key: snapshots are chunked by physical location (ctid), so a load resumed after a crash may read a "
+              + "row updated in between twice or not at all",
           "no primary key: cdc is not offered; set primary_key in the streams file to columns that identify a row "
               + "to capture changes",
           "no primary key: incremental needs primary_key set in the streams file to columns that identify a row, "
               + "because cursor reads page by (cursor, key) and rows are upserted by key",
           "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
+      assertThat(PostgresSourceFixture.stream(catalog, "shop", "blobs").notes()).contains("primary key column "
+          + "digest is of type bytea, which snapshot chunks cannot be bounded by: snapshots are chunked by physical "
+          + "location (ctid), so a load resumed after a crash may read a row updated in between twice or not at all");
+      assertThat(PostgresSourceFixture.stream(catalog, "shop", "order_lines").notes()).noneMatch(n -> n.contains("ctid"));
       assertThat(PostgresSourceFixture.stream(catalog, "shop", "events").notes())
           .anyMatch(n -> n.contains("partitioned"));
     }
