@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 in the middle of a multi-chunk load, then the same sync again: the destination ends up equal to the
  * source (no row missing, none twice) and the second run does not re-read the chunks committed before the kill.
- * Also with a uuid key whose rows move to other pages between the kill and the resumed run, which reads its
- * remaining chunks in a new snapshot.
+ * Also when every row moves to another page between the kill and the next run: a text key stored in its own order
+ * (key spans) goes on where it stopped, a random uuid key (page ranges, which a new snapshot cannot continue
+ * exactly) starts over; both end up equal to the source.
  */
 class ResumeAfterKillIT {
   private static final int ROWS = 300_000;
@@ -39,6 +40,11 @@ class ResumeAfterKillIT {
         CREATE TABLE tags.labels (code uuid PRIMARY KEY, n int NOT NULL, pad text NOT NULL) WITH (fillfactor = 100);
         INSERT INTO tags.labels SELECT md5(g::text)::uuid, g, repeat('p', 60) FROM generate_series(1, 200000) g;
         ANALYZE tags.labels;
+        CREATE SCHEMA codes;
+        CREATE TABLE codes.labels (code text PRIMARY KEY, n int NOT NULL, pad text NOT NULL) WITH (fillfactor = 100);
+        INSERT INTO codes.labels SELECT 'L' || lpad(g::text, 8, '0'), g, repeat('p', 60)
+          FROM generate_series(1, 200000) g;
+        ANALYZE codes.labels;
         """);
   }
 
@@ -75,33 +81,48 @@ class ResumeAfterKillIT {
   }
 
   @Test
-  void aUuidKeyedLoadResumedAfterItsRowsMovedHoldsEachRowOnce() throws Exception {
-    Workspace workspace = Workspace.create(directory, server, "tags", 10_000);
+  void aTextKeyedLoadGoesOnWhereItStoppedAfterItsRowsMoved() throws Exception {
+    assertThat(killMoveEveryRowAndSyncAgain("codes", "keys")).as("the load that was killed is the one published")
+        .isTrue();
+  }
+
+  @Test
+  void aRandomUuidKeyedLoadStartsOverAfterItsRowsMoved() throws Exception {
+    assertThat(killMoveEveryRowAndSyncAgain("tags", "ctid")).as("a new load is published").isFalse();
+  }
+
+  /**
+   * Kills a load of {@code schema.labels} after three chunks, gives every row a new version on another page (the
+   * pages are full) with its values unchanged, syncs again and checks that the table equals the source: each row
+   * once, none missing. Page ranges read outside their snapshot would now read moved rows twice or not at all.
+   *
+   * @return whether the load published is the one that was killed (it went on) rather than a new one
+   */
+  private boolean killMoveEveryRowAndSyncAgain(String schema, String expectedChunkKind) throws Exception {
+    Workspace workspace = Workspace.create(directory, server, schema, 10_000);
     assertThat(workspace.discover().exitCode()).isZero();
 
     Process child = ChildSync.start(workspace, List.of(workspace.syncArguments()));
-    int committedBeforeKill = waitForCommittedChunks(workspace.state(), "tags.labels", child, 3);
+    int committedBeforeKill = waitForCommittedChunks(workspace.state(), schema + ".labels", child, 3);
     child.destroyForcibly().waitFor();
-    JsonNode plan = JsonFiles.readObject(workspace.state()).at("/streams/tags.labels/load/splits");
-    assertThat(plan.get(0).at("/descriptor/kind").asText()).as(plan.toString()).isEqualTo("keys");
+    JsonNode killed = JsonFiles.readObject(workspace.state()).at("/streams/" + schema + ".labels/load");
+    JsonNode plan = killed.get("splits");
+    assertThat(plan.get(0).at("/descriptor/kind").asText()).as(plan.toString()).isEqualTo(expectedChunkKind);
     assertThat(committedBeforeKill).as("killed before the load finished").isLessThan(plan.size());
 
-    // Every row gets a new version on another page (the pages are full), its values unchanged, so the source is
-    // the same table and the destination must equal it; page-range chunks would now read moved rows twice or not
-    // at all.
-    server.execute("UPDATE tags.labels SET pad = pad");
+    server.execute("UPDATE " + schema + ".labels SET pad = pad");
     CliRun resumed = workspace.sync();
     assertThat(resumed.exitCode()).as(resumed.all()).isZero();
     Map<String, List<Object>> expected = new java.util.TreeMap<>();
     try (java.sql.Connection connection = server.connect(PostgresServer.DATABASE);
         java.sql.Statement statement = connection.createStatement();
-        java.sql.ResultSet rows = statement.executeQuery("SELECT code::text, n, pad FROM tags.labels")) {
+        java.sql.ResultSet rows = statement.executeQuery("SELECT code::text, n, pad FROM " + schema + ".labels")) {
       while (rows.next()) {
         expected.put(rows.getString(1), List.of(rows.getInt(2), rows.getString(3)));
       }
     }
     try (IcebergReadBack iceberg = new IcebergReadBack(workspace.warehouse())) {
-      List<org.apache.iceberg.data.Record> records = iceberg.rows("tags", "labels");
+      List<org.apache.iceberg.data.Record> records = iceberg.rows(schema, "labels");
       Map<String, List<Object>> actual = new java.util.TreeMap<>();
       for (org.apache.iceberg.data.Record record : records) {
         actual.put(record.getField("code").toString(), List.of(record.getField("n"), record.getField("pad")));
@@ -109,6 +130,8 @@ class ResumeAfterKillIT {
       assertThat(records).as("rows, none twice").hasSize(expected.size());
       assertThat(actual).isEqualTo(expected);
     }
+    return JsonFiles.readObject(workspace.state()).at("/streams/" + schema + ".labels/last_completed_load/id").asText()
+        .equals(killed.get("id").asText());
   }
 
   /** Polls the state file until the load has at least {@code wanted} committed chunks; returns how many. */

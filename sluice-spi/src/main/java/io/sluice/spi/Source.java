@@ -20,6 +20,18 @@ public interface Source extends AutoCloseable {
    */
   List<Split> planSnapshot(StreamSpec stream);
 
+  /**
+   * Whether an interrupted load of {@code splits} (a plan of {@link #planSnapshot}, read from the state file) may
+   * go on by reading only the splits it had not committed, now, with this source instance. Say no when a row that
+   * changes in between could move from a remaining split into a committed one or the reverse, so that it would be
+   * missed or read twice (splits bounded by where rows are stored rather than by key, read outside the snapshot
+   * they were planned in); the engine then starts the load over with a new plan. Called once per load, before
+   * anything is read.
+   */
+  default boolean resumable(StreamSpec stream, List<Split> splits) {
+    return true;
+  }
+
   /** Opens a reader for one split of {@link #planSnapshot}. Called concurrently, up to {@link #maxConcurrentReads()}. */
   SnapshotReader openSnapshot(StreamSpec stream, Split split);
 

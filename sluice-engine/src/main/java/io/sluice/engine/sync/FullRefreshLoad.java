@@ -126,11 +126,17 @@ final class FullRefreshLoad {
     StreamState current = state.current().stream(stateKey);
     Optional<LoadProgress> previous = current.load();
     if (previous.isPresent() && previous.get().streamFingerprint().equals(fingerprint)) {
-      LOG.info("{}: resuming load {} ({} of {} chunks committed earlier)", spec.source(), previous.get().loadId(),
-          previous.get().done().size(), previous.get().splits().size());
-      return previous.get();
-    }
-    if (previous.isPresent()) {
+      if (source.resumable(spec, previous.get().splits())) {
+        LOG.info("{}: resuming load {} ({} of {} chunks committed earlier)", spec.source(), previous.get().loadId(),
+            previous.get().done().size(), previous.get().splits().size());
+        return previous.get();
+      }
+      // e.g. page ranges outside the snapshot they were planned in: a row updated since could now be in a range
+      // already committed, or in a remaining one a second time
+      LOG.warn("{}: load {} cannot go on where it stopped: its chunks are bounded by where rows are stored and the "
+          + "snapshot they were planned in is gone, so rows changed since could be missed or loaded twice; "
+          + "starting the load over", spec.source(), previous.get().loadId());
+    } else if (previous.isPresent()) {
       LOG.warn("{}: the stream's columns, key, partitioning or destination changed since load {} started; "
           + "starting a new load", spec.source(), previous.get().loadId());
     }

@@ -33,6 +33,10 @@ final class FakeSource implements Source {
   final Map<Integer, AtomicInteger> reads = new ConcurrentHashMap<>();
   volatile int failOnSplit = -1;
   volatile int threads = 2;
+  /** What {@link #resumable} answers. */
+  volatile boolean resumable = true;
+  /** How many plans {@link #planSnapshot} made. */
+  final AtomicInteger plans = new AtomicInteger();
   /** Runs just before the failing split throws, e.g. to wait until earlier splits are committed. */
   volatile Runnable beforeFailing = () -> {};
 
@@ -54,6 +58,11 @@ final class FakeSource implements Source {
   }
 
   @Override
+  public boolean resumable(StreamSpec stream, List<Split> plan) {
+    return resumable;
+  }
+
+  @Override
   public CheckResult check() {
     return new CheckResult(List.of(CheckResult.Probe.pass("memory", "ok")));
   }
@@ -66,6 +75,7 @@ final class FakeSource implements Source {
 
   @Override
   public List<Split> planSnapshot(StreamSpec stream) {
+    plans.incrementAndGet();
     List<Split> plan = new ArrayList<>();
     for (int i = 0; i < splits; i++) {
       plan.add(new Split("part-" + i, JsonNodeFactory.instance.objectNode().put("part", i), rowsPerSplit));

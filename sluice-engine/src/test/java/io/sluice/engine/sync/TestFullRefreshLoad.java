@@ -47,25 +47,48 @@ class TestFullRefreshLoad {
     assertThat(destination.visibleIds()).containsExactly(-1L);
   }
 
-  @Test
-  void aResumedLoadReadsOnlyUncommittedSplitsAndDuplicatesNothing() throws Exception {
+  /** Six splits on one lane; the load fails at split 4, after splits 0-3 are committed. */
+  private FakeSource failAfterFourCommittedSplits(FakeDestination destination) throws Exception {
     FakeSource source = new FakeSource(6, 500);
     source.threads = 1;
-    FakeDestination destination = new FakeDestination();
     source.failOnSplit = 4;
     // splits 0-3 are handed over before split 4 fails; wait until the writer has committed them, so that the
     // failure (which drops whatever is still in the channel) cannot race with their commits
     source.beforeFailing = () -> awaitCommits(destination, 4);
     assertThat(sync(source, destination).succeeded()).isFalse();
+    source.failOnSplit = -1;
+    return source;
+  }
+
+  @Test
+  void aResumedLoadReadsOnlyUncommittedSplitsAndDuplicatesNothing() throws Exception {
+    FakeDestination destination = new FakeDestination();
+    FakeSource source = failAfterFourCommittedSplits(destination);
     assertThat(source.reads.keySet()).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
     assertThat(StateStore.open(directory.resolve("state.json")).current().stream("public.items").load())
         .hasValueSatisfying(l -> assertThat(l.done().encode()).isEqualTo("0-3"));
 
-    source.failOnSplit = -1;
     source.reads.clear();
     assertThat(sync(source, destination).succeeded()).isTrue();
     assertThat(source.reads.keySet()).containsExactlyInAnyOrder(4, 5);
     assertThat(destination.visibleIds()).isEqualTo(source.allIds());
+  }
+
+  @Test
+  void aLoadTheSourceCannotResumeStartsOverAndStillHoldsEveryRowOnce() throws Exception {
+    FakeDestination destination = new FakeDestination();
+    FakeSource source = failAfterFourCommittedSplits(destination);
+    String firstLoad = StateStore.open(directory.resolve("state.json")).current().stream("public.items").load()
+        .orElseThrow().loadId();
+
+    source.resumable = false;
+    source.reads.clear();
+    assertThat(sync(source, destination).succeeded()).isTrue();
+    assertThat(source.plans).as("planned again").hasValue(2);
+    assertThat(source.reads.keySet()).as("every split read again").containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    assertThat(destination.visibleIds()).as("the first load's committed splits are not kept").isEqualTo(source.allIds());
+    assertThat(StateStore.open(directory.resolve("state.json")).current().stream("public.items").lastCompletedLoad())
+        .hasValueSatisfying(l -> assertThat(l.loadId()).isNotEqualTo(firstLoad));
   }
 
   private static void awaitCommits(FakeDestination destination, int commits) {

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,18 +24,19 @@ import org.slf4j.LoggerFactory;
  *   <li>a table whose primary key is one {@code int2}/{@code int4}/{@code int8} column: key ranges dividing
  *       {@code [min, max]}; the first is unbounded below and the last unbounded above;
  *   <li>a table with any other primary key whose columns are all of the types {@link #KEY_SPAN_KINDS} lists (text,
- *       uuid, numeric, dates and timestamps, integers; one column or several): key spans between boundaries
- *       taken from a sample of the table's keys ({@code TABLESAMPLE SYSTEM}), compared as a row in the key's order;
- *       again the first and the last are unbounded;
+ *       uuid, numeric, dates and timestamps, integers; one column or several) and whose first column follows the
+ *       order rows are stored in ({@link #MIN_KEY_SPAN_CORRELATION}): key spans between boundaries taken from a
+ *       sample of the table's keys ({@code TABLESAMPLE SYSTEM}), compared as a row in the key's order; again the
+ *       first and the last are unbounded;
  *   <li>any other table: ranges of heap pages ({@code ctid}), the last unbounded; a partitioned table's ranges
  *       apply to every partition. Only PostgreSQL 14 and later can scan a page range without reading the whole
  *       table, so older servers read such a table as one chunk.
  * </ul>
  *
- * <p>Key ranges and spans come first because a row stays in its chunk when it is updated. A load resumed after a
- * crash reads its remaining chunks in a new snapshot; with page ranges an update between the two snapshots can
- * move a row from a page range not yet read into one already committed (the row is missed) or the reverse (it is
- * loaded twice), while a key range holds the same keys whatever happened to the rows.
+ * <p>Key ranges and spans come first because a row stays in its chunk when it is updated, so a load interrupted in
+ * one process can go on in another, reading its remaining chunks in a new snapshot. With page ranges an update in
+ * between can move a row from a range not yet read into one already committed (the row would be missed) or the
+ * reverse (loaded twice), so such a load starts over instead ({@link PostgresSource#resumable}).
  *
  * <p>An empty table, or one that fits one chunk, is one chunk for the whole table.
  *
@@ -52,6 +54,12 @@ final class PostgresChunkPlanner {
   /** Key column types whose order, row comparison and {@code ::text} round trip PostgreSQL keeps consistent. */
   static final java.util.Set<Kind> KEY_SPAN_KINDS = java.util.EnumSet.of(Kind.INT2, Kind.INT4, Kind.INT8,
       Kind.NUMERIC, Kind.TEXT, Kind.UUID, Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ);
+  /**
+   * How closely every key column must follow the order rows are stored in (|{@code pg_stats.correlation}| in every
+   * partition) for key spans: a span of a key stored in random order (a uuid v4, a hash, a tenant id leading a
+   * composite key) is spread over nearly every page, so each chunk would read most of the table.
+   */
+  static final double MIN_KEY_SPAN_CORRELATION = 0.9;
   /** Sampled keys per chunk boundary: enough that sampling whole pages still gives chunks of similar size. */
   private static final int SAMPLED_KEYS_PER_CHUNK = 200;
   private static final int MIN_SAMPLED_KEYS = 10_000;
@@ -110,7 +118,15 @@ final class PostgresChunkPlanner {
     }
     if (!primaryKey.isEmpty() && primaryKey.stream().allMatch(name -> columns.stream()
         .anyMatch(c -> c.name().equals(name) && KEY_SPAN_KINDS.contains(c.type().kind())))) {
-      return planKeySpans(connection, table, primaryKey, chunkCount, size.rows());
+      OptionalDouble correlation = keyCorrelation(connection, table, primaryKey);
+      if (correlation.isPresent() && correlation.getAsDouble() >= MIN_KEY_SPAN_CORRELATION) {
+        return planKeySpans(connection, table, primaryKey, chunkCount, size.rows());
+      }
+      LOG.info("{}: chunked by page ranges: its primary key is {} the order rows are stored in, so key spans would "
+          + "each read most of the table's pages (a load interrupted in a new process starts over)", table,
+          correlation.isPresent()
+              ? String.format(java.util.Locale.ROOT, "not close to (correlation %.2f)", correlation.getAsDouble())
+              : "not known (no statistics) to follow");
     }
     if (serverVersion < FIRST_VERSION_WITH_TID_RANGE_SCANS) {
       LOG.info("{}: reading as one chunk: the table has no integer primary key and PostgreSQL {} cannot scan page "
@@ -219,6 +235,34 @@ final class PostgresChunkPlanner {
     chunks.add(new PostgresChunk.KeySpan(key, from, null));
     LOG.debug("{}: {} key spans from {} sampled keys", table, chunks.size(), sample.size());
     return new Plan(chunks, rows / chunks.size());
+  }
+
+  /**
+   * The smallest |correlation| of the key's columns over the table or its partitions; empty when a column lacks
+   * statistics anywhere (it could be stored in any order there).
+   */
+  private static OptionalDouble keyCorrelation(Connection connection, Table table, List<String> key)
+      throws SQLException {
+    String sql = """
+        SELECT count(*), min(abs(s.correlation)), count(s.correlation)
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        CROSS JOIN pg_catalog.unnest(?::text[]) AS k(name)
+        LEFT JOIN pg_catalog.pg_stats s
+          ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = k.name AND NOT s.inherited
+        WHERE (c.oid = ?::oid AND c.relkind = 'r')
+           OR c.oid IN (SELECT relid FROM pg_catalog.pg_partition_tree(?::oid) WHERE isleaf)
+        """;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("text", key.toArray()));
+      statement.setLong(2, table.oid());
+      statement.setLong(3, table.oid());
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getLong(3) == result.getLong(1) && result.getLong(1) > 0
+            ? OptionalDouble.of(result.getDouble(2)) : OptionalDouble.empty();
+      }
+    }
   }
 
   private static Plan planPageRanges(Size size, long chunkCount) {

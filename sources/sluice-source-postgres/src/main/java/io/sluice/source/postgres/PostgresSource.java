@@ -128,8 +128,8 @@ final class PostgresSource implements io.sluice.spi.Source {
       notes.add("partitioned table: read through the parent, so its partitions are not listed as streams");
     }
     if (key.isEmpty()) {
-      notes.add("no primary key: snapshots are chunked by physical location (ctid), so a load resumed after a "
-          + "crash may read a row updated in between twice or not at all");
+      notes.add("no primary key: snapshots are chunked by physical location (ctid), so a load interrupted by a "
+          + "crash starts over instead of going on");
       notes.add("no primary key: cdc is not offered; set primary_key in the streams file to columns that identify "
           + "a row to capture changes");
       notes.add("no primary key: incremental needs primary_key set in the streams file to columns that identify a "
@@ -141,7 +141,7 @@ final class PostgresSource implements io.sluice.spi.Source {
         .findFirst()
         .ifPresent(column -> notes.add("primary key column " + column.name() + " is of type " + column.sourceType()
             + ", which snapshot chunks cannot be bounded by: snapshots are chunked by physical location (ctid), so "
-            + "a load resumed after a crash may read a row updated in between twice or not at all"));
+            + "a load interrupted by a crash starts over instead of going on"));
     notes.add(INCREMENTAL_NOTE);
     return notes;
   }
@@ -194,6 +194,19 @@ final class PostgresSource implements io.sluice.spi.Source {
       }
     }
     return exportedSnapshot == null ? Optional.empty() : Optional.of(exportedSnapshot.id());
+  }
+
+  /**
+   * Key ranges and spans always resume: a row keeps its key, so it stays in its chunk. Page ranges resume only in
+   * the snapshot they were planned in, which this source still holds after a transient failure and never holds in a
+   * new process.
+   */
+  @Override
+  public synchronized boolean resumable(StreamSpec stream, List<Split> splits) {
+    Optional<String> held = pinnedSnapshot != null ? Optional.of(pinnedSnapshot)
+        : Optional.ofNullable(exportedSnapshot).map(PostgresExportedSnapshot::id);
+    return splits.stream().allMatch(split -> !"ctid".equals(split.descriptor().path("kind").asText())
+        || (held.isPresent() && held.equals(PostgresChunk.snapshotOf(split.descriptor()))));
   }
 
   @Override

@@ -115,8 +115,8 @@ class PostgresDiscoverIT {
       assertThat(secret.syncModes()).as("listed; the engine refuses incremental without a key")
           .containsExactlyInAnyOrder(SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL);
       assertThat(secret.notes()).containsExactly(
-          "no primary key: snapshots are chunked by physical location (ctid), so a load resumed after a crash may read a "
-              + "row updated in between twice or not at all",
+          "no primary key: snapshots are chunked by physical location (ctid), so a load interrupted by a crash starts "
+              + "over instead of going on",
           "no primary key: cdc is not offered; set primary_key in the streams file to columns that identify a row "
               + "to capture changes",
           "no primary key: incremental needs primary_key set in the streams file to columns that identify a row, "
@@ -124,7 +124,7 @@ class PostgresDiscoverIT {
           "incremental: cursor-based sync does not see deletes; rows whose cursor is NULL are skipped and counted");
       assertThat(PostgresSourceFixture.stream(catalog, "shop", "blobs").notes()).contains("primary key column "
           + "digest is of type bytea, which snapshot chunks cannot be bounded by: snapshots are chunked by physical "
-          + "location (ctid), so a load resumed after a crash may read a row updated in between twice or not at all");
+          + "location (ctid), so a load interrupted by a crash starts over instead of going on");
       assertThat(PostgresSourceFixture.stream(catalog, "shop", "order_lines").notes()).noneMatch(n -> n.contains("ctid"));
       assertThat(PostgresSourceFixture.stream(catalog, "shop", "events").notes())
           .anyMatch(n -> n.contains("partitioned"));
