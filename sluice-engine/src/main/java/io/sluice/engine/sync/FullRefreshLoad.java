@@ -126,7 +126,9 @@ final class FullRefreshLoad {
     StreamState current = state.current().stream(stateKey);
     Optional<LoadProgress> previous = current.load();
     if (previous.isPresent() && previous.get().streamFingerprint().equals(fingerprint)) {
-      if (source.resumable(spec, previous.get().splits())) {
+      // with every split committed only the publish is left, which reads nothing
+      if (previous.get().done().size() == previous.get().splits().size()
+          || source.resumable(spec, previous.get().splits())) {
         LOG.info("{}: resuming load {} ({} of {} chunks committed earlier)", spec.source(), previous.get().loadId(),
             previous.get().done().size(), previous.get().splits().size());
         return previous.get();

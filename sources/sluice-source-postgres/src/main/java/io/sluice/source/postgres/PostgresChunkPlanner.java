@@ -63,6 +63,8 @@ final class PostgresChunkPlanner {
   /** Sampled keys per chunk boundary: enough that sampling whole pages still gives chunks of similar size. */
   private static final int SAMPLED_KEYS_PER_CHUNK = 200;
   private static final int MIN_SAMPLED_KEYS = 10_000;
+  /** The sample is held in memory while boundaries are picked. */
+  private static final int MAX_SAMPLED_KEYS = 1_000_000;
 
   /** Below this many rows per chunk, splitting a table for parallel readers costs more than it saves. */
   static final long MIN_ROWS_PER_PARALLEL_CHUNK = 50_000;
@@ -190,21 +192,18 @@ final class PostgresChunkPlanner {
    */
   private static Plan planKeySpans(Connection connection, Table table, List<String> key, long chunkCount,
       long rows) throws SQLException {
-    long wanted = Math.max(MIN_SAMPLED_KEYS, SAMPLED_KEYS_PER_CHUNK * chunkCount);
+    long wanted = Math.min(MAX_SAMPLED_KEYS, Math.max(MIN_SAMPLED_KEYS, SAMPLED_KEYS_PER_CHUNK * chunkCount));
     double percent = Math.min(100, 100.0 * wanted / Math.max(1, rows));
-    List<String> quoted = key.stream().map(PostgresIdentifiers::quote).toList();
-    // Aliased: ORDER BY "seq" would otherwise sort by an output column named seq, the text, not by the column.
-    List<String> selected = new ArrayList<>();
-    for (int i = 0; i < quoted.size(); i++) {
-      selected.add(quoted.get(i) + "::text AS key_" + i);
-    }
-    String select = String.join(", ", selected);
+    // Qualified: a bare ORDER BY "seq" would sort by an output column named seq (the text) if there were one,
+    // not by the column in its own type.
+    List<String> quoted = key.stream().map(column -> "sampled." + PostgresIdentifiers.quote(column)).toList();
+    String select = String.join(", ", quoted.stream().map(column -> column + "::text").toList());
     List<List<String>> sample = new ArrayList<>();
     try (Statement statement = connection.createStatement()) {
       // ISO dates read back as the same value whatever DateStyle the sessions reading the chunks use.
       statement.execute("SET DateStyle = 'ISO'");
       try (ResultSet result = statement.executeQuery("SELECT " + select + " FROM " + table.quotedName()
-          + " TABLESAMPLE SYSTEM (" + String.format(java.util.Locale.ROOT, "%.6f", percent) + ") ORDER BY "
+          + " AS sampled TABLESAMPLE SYSTEM (" + String.format(java.util.Locale.ROOT, "%.6f", percent) + ") ORDER BY "
           + String.join(", ", quoted))) {
         while (result.next()) {
           List<String> values = new ArrayList<>(key.size());

@@ -16,6 +16,8 @@ final class PostgresExportedSnapshot implements AutoCloseable {
   /** What {@code pg_export_snapshot()} returns, e.g. {@code 00000004-0000002A-1}; checked before it goes into SQL. */
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-F]+-[0-9A-F]+(-[0-9]+)?");
 
+  private static final int ALIVE_TIMEOUT_SECONDS = 10;
+
   private final Connection connection;
   private final String id;
 
@@ -43,6 +45,15 @@ final class PostgresExportedSnapshot implements AutoCloseable {
 
   String id() {
     return id;
+  }
+
+  /** Whether the connection holding the snapshot still answers (a dropped connection takes the snapshot with it). */
+  boolean alive() {
+    try {
+      return connection.isValid(ALIVE_TIMEOUT_SECONDS);
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import io.sluice.spi.StreamSpec;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,21 +28,22 @@ final class PostgresSnapshotReader implements SnapshotReader {
   private final Split split;
   private final PostgresChunk chunk;
   private final Optional<String> snapshot;
-  private final AtomicBoolean snapshotLossReported;
+  private final Set<String> lostSnapshots;
   private PostgresTableCopy copy;
   private boolean used;
 
   /**
-   * @param snapshotLossReported shared by the readers of one source, so that a lost snapshot is reported once
+   * @param lostSnapshots shared by the readers and the source: the exported snapshots found gone, each reported
+   *     once and never resumed from ({@link PostgresSource#resumable})
    */
   PostgresSnapshotReader(PostgresConnections connections, StreamSpec stream, Split split,
-      AtomicBoolean snapshotLossReported) {
+      Set<String> lostSnapshots) {
     this.connections = connections;
     this.stream = stream;
     this.split = split;
     this.chunk = PostgresChunk.fromJson(split.id(), split.descriptor());
     this.snapshot = PostgresChunk.snapshotOf(split.descriptor());
-    this.snapshotLossReported = snapshotLossReported;
+    this.lostSnapshots = lostSnapshots;
   }
 
   @Override
@@ -58,7 +59,7 @@ final class PostgresSnapshotReader implements SnapshotReader {
         beginTransaction(statement);
       }
       copy.lock();
-      long rows = copy.copySelected(chunk.predicate(this::currentType).map(p -> " WHERE " + p).orElse(""), sink);
+      long rows = copy.copySelected(predicate().map(p -> " WHERE " + p).orElse(""), sink);
       copy.execute("COMMIT");
       copy.reportAnomalies("chunk " + split.id());
       return rows;
@@ -66,6 +67,16 @@ final class PostgresSnapshotReader implements SnapshotReader {
       throw PostgresErrorClassifier.failure(what, e);
     } finally {
       close();
+    }
+  }
+
+  private Optional<String> predicate() {
+    try {
+      return chunk.predicate(this::currentType);
+    } catch (IllegalArgumentException e) {
+      // a bound PostgreSQL text cannot hold, from an edited state file
+      throw new SluiceException(ErrorKind.PERMANENT, "Cannot read chunk " + split.id() + " of " + stream.source()
+          + ": a bound in its descriptor cannot be a literal: " + e.getMessage() + "; resync the stream");
     }
   }
 
@@ -87,8 +98,17 @@ final class PostgresSnapshotReader implements SnapshotReader {
       if (!PostgresExportedSnapshot.isGone(e)) {
         throw e;
       }
-      // The exporting transaction ended (the source was closed, or this is a resumed load in a new process).
-      if (snapshotLossReported.compareAndSet(false, true)) {
+      // The exporting transaction ended (the source was closed, its connection dropped, or this is a resumed
+      // load in a new process).
+      boolean first = lostSnapshots.add(snapshot.get());
+      if (chunk instanceof PostgresChunk.PageRange) {
+        // A page range read in another snapshot than the ranges already read could miss a row that moved, or
+        // read it twice; the engine's retry asks resumable() and starts the load over.
+        throw new SluiceException(ErrorKind.TRANSIENT, "Cannot read chunk " + split.id() + " of "
+            + stream.source() + ": the snapshot " + snapshot.get() + " its page ranges were planned in is gone "
+            + "(the connection holding it ended); the load starts over so that no row is read twice or missed");
+      }
+      if (first) {
         LOG.warn("{}: the snapshot {} exported when the load was planned is gone; chunks read from now on use "
             + "fresh snapshots, so together they may mix changes made while the load ran", stream.source(),
             snapshot.get());

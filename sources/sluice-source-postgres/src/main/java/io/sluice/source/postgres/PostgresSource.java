@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,10 @@ final class PostgresSource implements io.sluice.spi.Source {
   private final PostgresChangeLog changeLog;
   /** The snapshot a change-log pin exported, which plans use while it lives; null otherwise. */
   private String pinnedSnapshot;
-  private final AtomicBoolean snapshotLossReported = new AtomicBoolean();
+  /** Exported snapshots found gone (by a reader or by {@link #resumable}); never planned in or resumed from again. */
+  private final Set<String> lostSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Marks the page-range plans of this instance: only it holds their snapshot (ids repeat after a server restart). */
+  private final String instanceId = java.util.UUID.randomUUID().toString();
   private PostgresExportedSnapshot exportedSnapshot;
   private boolean snapshotUnavailable;
   private boolean closed;
@@ -161,7 +163,7 @@ final class PostgresSource implements io.sluice.spi.Source {
       List<Split> splits = new ArrayList<>();
       for (PostgresChunk chunk : plan.chunks()) {
         ObjectNode descriptor = chunk.toJson();
-        snapshot.ifPresent(id -> descriptor.put("snapshot", id));
+        snapshot.ifPresent(id -> descriptor.put("snapshot", id).put("planned_by", instanceId));
         splits.add(new Split(chunk.id(), descriptor, plan.estimatedRowsPerChunk()));
       }
       LOG.info("{}: planned {} chunk(s) of about {} rows{}", stream.source(), splits.size(),
@@ -181,8 +183,14 @@ final class PostgresSource implements io.sluice.spi.Source {
     if (closed) {
       throw new IllegalStateException("Cannot plan a snapshot: the source is closed");
     }
-    if (pinnedSnapshot != null) {
+    if (pinnedSnapshot != null && !lostSnapshots.contains(pinnedSnapshot)) {
       return Optional.of(pinnedSnapshot);
+    }
+    if (exportedSnapshot != null && (lostSnapshots.contains(exportedSnapshot.id()) || !exportedSnapshot.alive())) {
+      // its connection ended (a dropped connection, a server restart): plans from now on need a new one
+      lostSnapshots.add(exportedSnapshot.id());
+      exportedSnapshot.close();
+      exportedSnapshot = null;
     }
     if (exportedSnapshot == null && !snapshotUnavailable) {
       try {
@@ -198,20 +206,38 @@ final class PostgresSource implements io.sluice.spi.Source {
 
   /**
    * Key ranges and spans always resume: a row keeps its key, so it stays in its chunk. Page ranges resume only in
-   * the snapshot they were planned in, which this source still holds after a transient failure and never holds in a
-   * new process.
+   * the snapshot they were planned in, and only in this source instance, which holds it: after a transient failure
+   * that left its connection alive, never in a new process (snapshot ids repeat after a server restart, so the id
+   * alone does not tell).
    */
   @Override
   public synchronized boolean resumable(StreamSpec stream, List<Split> splits) {
-    Optional<String> held = pinnedSnapshot != null ? Optional.of(pinnedSnapshot)
-        : Optional.ofNullable(exportedSnapshot).map(PostgresExportedSnapshot::id);
-    return splits.stream().allMatch(split -> !"ctid".equals(split.descriptor().path("kind").asText())
-        || (held.isPresent() && held.equals(PostgresChunk.snapshotOf(split.descriptor()))));
+    for (Split split : splits) {
+      if (!"ctid".equals(split.descriptor().path("kind").asText())) {
+        continue;
+      }
+      Optional<String> snapshot = PostgresChunk.snapshotOf(split.descriptor());
+      if (snapshot.isEmpty() || !instanceId.equals(split.descriptor().path("planned_by").asText())
+          || lostSnapshots.contains(snapshot.get())) {
+        return false;
+      }
+      if (snapshot.get().equals(pinnedSnapshot)) {
+        continue; // held by the change log's connection; a reader that finds it gone says so, and the retry asks again
+      }
+      if (exportedSnapshot == null || !exportedSnapshot.id().equals(snapshot.get())) {
+        return false;
+      }
+      if (!exportedSnapshot.alive()) {
+        lostSnapshots.add(snapshot.get());
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public SnapshotReader openSnapshot(StreamSpec stream, Split split) {
-    return new PostgresSnapshotReader(connections, stream, split, snapshotLossReported);
+    return new PostgresSnapshotReader(connections, stream, split, lostSnapshots);
   }
 
   /** Cursor reads: {@link PostgresIncrementalSource}. */

@@ -50,6 +50,9 @@ class TestPostgresChunk {
     PostgresChunk.KeySpan last = new PostgresChunk.KeySpan(List.of("code"), List.of("m"), null);
     assertThat(last.predicate(column -> "text")).contains("\"code\" >= 'm'::text");
     assertThat(new PostgresChunk.KeySpan(List.of("code"), null, null).predicate(column -> "text")).isEmpty();
+    // a bound from an edited state file stays one quoted literal, a column name one quoted identifier
+    assertThat(new PostgresChunk.KeySpan(List.of("a\"b"), List.of("'; DROP TABLE t; --"), null).predicate(c -> "text"))
+        .contains("\"a\"\"b\" >= '''; DROP TABLE t; --'::text");
     assertThat(middle.toJson()).hasToString("{\"kind\":\"keys\",\"columns\":[\"region\",\"Id\"],"
         + "\"from\":[\"eu\",\"00000000-0000-0000-0000-000000000001\"],"
         + "\"to\":[\"o'hare\\\\\",\"ffffffff-0000-0000-0000-000000000000\"]}");
