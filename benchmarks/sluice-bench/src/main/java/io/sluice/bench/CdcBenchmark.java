@@ -3,7 +3,6 @@ package io.sluice.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.engine.state.StateStore;
-import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
 import io.sluice.spi.StreamId;
@@ -85,15 +84,7 @@ final class CdcBenchmark implements Callable<Integer> {
 
         // Sluice first, then the limit: whichever reads the new WAL first pays for bringing it into the page
         // cache, which would flatter the second; this order can only flatter the limit.
-        System.gc();
-        Measurement sluice;
-        try (PeakMemorySampler memory = new PeakMemorySampler()) {
-          long start = System.nanoTime();
-          SyncRunner runner = CdcReport.boundedSync(source, destination, spec, state);
-          double seconds = (System.nanoTime() - start) / 1e9;
-          sluice = new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
-              runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
-        }
+        Measurement sluice = CdcReport.measureApply(source, destination, spec, state);
         Measurement limit = readLimit(server, made);
         List<Measurement> peers = new ArrayList<>();
         if (!peer.noPeer) {

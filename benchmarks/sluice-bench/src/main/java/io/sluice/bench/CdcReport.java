@@ -24,6 +24,22 @@ import java.util.Locale;
 final class CdcReport {
   private CdcReport() {}
 
+  /**
+   * Sluice's measurement: a bounded cdc sync applying what the change log holds beyond the state's position,
+   * timed, with the heap sampled.
+   */
+  static Measurement measureApply(Source source, Destination destination, StreamSpec spec, StateStore state)
+      throws Exception {
+    System.gc();
+    try (PeakMemorySampler memory = new PeakMemorySampler()) {
+      long start = System.nanoTime();
+      SyncRunner runner = boundedSync(source, destination, spec, state);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
+          runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
+    }
+  }
+
   /** One bounded cdc sync of {@code spec}, as {@code sluice sync} runs it; fails when the sync does. */
   static SyncRunner boundedSync(Source source, Destination destination, StreamSpec spec, StateStore state)
       throws InterruptedException {

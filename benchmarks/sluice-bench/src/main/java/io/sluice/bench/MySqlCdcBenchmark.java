@@ -6,7 +6,6 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import io.sluice.engine.state.StateStore;
-import io.sluice.engine.sync.SyncRunner;
 import io.sluice.spi.Destination;
 import io.sluice.spi.Source;
 import io.sluice.spi.StreamId;
@@ -71,15 +70,7 @@ final class MySqlCdcBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dataset: bench.accounts on MariaDB, %,d rows; %,d updates in transactions "
             + "of 10,000 (made in %.1fs)%n", rows, made, (System.nanoTime() - generating) / 1e9);
 
-        System.gc();
-        Measurement sluice;
-        try (PeakMemorySampler memory = new PeakMemorySampler()) {
-          long begin = System.nanoTime();
-          SyncRunner runner = CdcReport.boundedSync(source, destination, spec, state);
-          double seconds = (System.nanoTime() - begin) / 1e9;
-          sluice = new Measurement("sluice (cdc apply into Iceberg)", runner.progress().get(0).changesCommitted(),
-              runner.progress().get(0).bytesRead(), seconds, memory.peakHeapBytes());
-        }
+        Measurement sluice = CdcReport.measureApply(source, destination, spec, state);
         Measurement limit = readLimit(server, start, made);
         CdcReport.report(run.json, "cdc-mysql", rows, made, limit, sluice);
       }
