@@ -82,12 +82,11 @@ final class SluiceFullLoad {
             return null;
           }));
         }
-        for (Future<?> read : reads) {
+        for (int i = 0; i < reads.size(); i++) {
           try {
-            read.get();
+            reads.get(i).get();
           } catch (ExecutionException e) {
-            throw new IllegalStateException("reading split " + split(splits, reads, read) + " failed",
-                e.getCause());
+            throw new IllegalStateException("reading split " + splits.get(i).id() + " failed", e.getCause());
           }
         }
       } finally {
@@ -96,9 +95,5 @@ final class SluiceFullLoad {
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Measurement(SOURCE_ALONE, rows.sum(), bytes.sum(), seconds, -1);
     }
-  }
-
-  private static String split(List<Split> splits, List<Future<?>> reads, Future<?> read) {
-    return splits.get(reads.indexOf(read)).id();
   }
 }

@@ -29,6 +29,8 @@ final class PostgresSnapshotReader implements SnapshotReader {
   private final PostgresChunk chunk;
   private final Optional<String> snapshot;
   private final Set<String> lostSnapshots;
+  /** The start of every message, e.g. "Cannot read chunk pk:1..500001 of public.orders". */
+  private final String what;
   private PostgresTableCopy copy;
   private boolean used;
 
@@ -44,6 +46,7 @@ final class PostgresSnapshotReader implements SnapshotReader {
     this.chunk = PostgresChunk.fromJson(split.id(), split.descriptor());
     this.snapshot = PostgresChunk.snapshotOf(split.descriptor());
     this.lostSnapshots = lostSnapshots;
+    this.what = "Cannot read chunk " + split.id() + " of " + stream.source();
   }
 
   @Override
@@ -52,7 +55,6 @@ final class PostgresSnapshotReader implements SnapshotReader {
       throw new IllegalStateException("Cannot read split " + split.id() + " of " + stream.source() + " twice");
     }
     used = true;
-    String what = "Cannot read chunk " + split.id() + " of " + stream.source();
     copy = new PostgresTableCopy(connections, stream, what);
     try {
       try (Statement statement = copy.createStatement()) {
@@ -75,15 +77,14 @@ final class PostgresSnapshotReader implements SnapshotReader {
       return chunk.predicate(this::currentType);
     } catch (IllegalArgumentException e) {
       // a bound PostgreSQL text cannot hold, from an edited state file
-      throw new SluiceException(ErrorKind.PERMANENT, "Cannot read chunk " + split.id() + " of " + stream.source()
-          + ": a bound in its descriptor cannot be a literal: " + e.getMessage() + "; resync the stream");
+      throw new SluiceException(ErrorKind.PERMANENT, what + ": a bound in its descriptor cannot be a literal: " + e.getMessage() + "; resync the stream");
     }
   }
 
   /** A key column's type as the table has it now (a chunk's bounds are cast to it). */
   private String currentType(String column) {
     return copy.column(column).map(PostgresCatalogQueries.Column::sourceType).orElseThrow(() -> new SluiceException(
-        ErrorKind.PERMANENT, "Cannot read chunk " + split.id() + " of " + stream.source() + ": its key column "
+        ErrorKind.PERMANENT, what + ": its key column "
             + PostgresIdentifiers.quote(column) + " does not exist any more; resync the stream"));
   }
 
@@ -104,8 +105,8 @@ final class PostgresSnapshotReader implements SnapshotReader {
       if (chunk instanceof PostgresChunk.PageRange) {
         // A page range read in another snapshot than the ranges already read could miss a row that moved, or
         // read it twice; the engine's retry asks resumable() and starts the load over.
-        throw new SluiceException(ErrorKind.TRANSIENT, "Cannot read chunk " + split.id() + " of "
-            + stream.source() + ": the snapshot " + snapshot.get() + " its page ranges were planned in is gone "
+        throw new SluiceException(ErrorKind.TRANSIENT, what + ": the snapshot " + snapshot.get()
+            + " its page ranges were planned in is gone "
             + "(the connection holding it ended); the load starts over so that no row is read twice or missed");
       }
       if (first) {

@@ -186,9 +186,8 @@ final class PostgresSource implements io.sluice.spi.Source {
     if (pinnedSnapshot != null && !lostSnapshots.contains(pinnedSnapshot)) {
       return Optional.of(pinnedSnapshot);
     }
-    if (exportedSnapshot != null && (lostSnapshots.contains(exportedSnapshot.id()) || !exportedSnapshot.alive())) {
+    if (exportedSnapshot != null && !exportedSnapshotAlive()) {
       // its connection ended (a dropped connection, a server restart): plans from now on need a new one
-      lostSnapshots.add(exportedSnapshot.id());
       exportedSnapshot.close();
       exportedSnapshot = null;
     }
@@ -212,25 +211,40 @@ final class PostgresSource implements io.sluice.spi.Source {
    */
   @Override
   public synchronized boolean resumable(StreamSpec stream, List<Split> splits) {
+    Set<String> snapshots = new java.util.HashSet<>();
     for (Split split : splits) {
-      if (!"ctid".equals(split.descriptor().path("kind").asText())) {
+      if (!(PostgresChunk.fromJson(split.id(), split.descriptor()) instanceof PostgresChunk.PageRange)) {
         continue;
       }
       Optional<String> snapshot = PostgresChunk.snapshotOf(split.descriptor());
-      if (snapshot.isEmpty() || !instanceId.equals(split.descriptor().path("planned_by").asText())
-          || lostSnapshots.contains(snapshot.get())) {
+      if (snapshot.isEmpty() || !instanceId.equals(split.descriptor().path("planned_by").asText())) {
         return false;
       }
-      if (snapshot.get().equals(pinnedSnapshot)) {
+      snapshots.add(snapshot.get());
+    }
+    // one plan has one snapshot: its holder is asked once, not once per split
+    for (String snapshot : snapshots) {
+      if (lostSnapshots.contains(snapshot)) {
+        return false;
+      }
+      if (snapshot.equals(pinnedSnapshot)) {
         continue; // held by the change log's connection; a reader that finds it gone says so, and the retry asks again
       }
-      if (exportedSnapshot == null || !exportedSnapshot.id().equals(snapshot.get())) {
+      if (exportedSnapshot == null || !exportedSnapshot.id().equals(snapshot) || !exportedSnapshotAlive()) {
         return false;
       }
-      if (!exportedSnapshot.alive()) {
-        lostSnapshots.add(snapshot.get());
-        return false;
-      }
+    }
+    return true;
+  }
+
+  /** Whether the exported snapshot (not null) can still be adopted; a dead one is remembered as lost. */
+  private boolean exportedSnapshotAlive() {
+    if (lostSnapshots.contains(exportedSnapshot.id())) {
+      return false;
+    }
+    if (!exportedSnapshot.alive()) {
+      lostSnapshots.add(exportedSnapshot.id());
+      return false;
     }
     return true;
   }
